@@ -1,0 +1,92 @@
+/**
+ * Option and result shapes of the programmatic API (build, replay, inspect, blob info).
+ * The CLI is a thin layer over these.
+ */
+import type { BankInfo, Manifest } from './blob/types.js';
+import type { PbbHeader, StreamStats } from './format/types.js';
+
+export const STAGES = ['snapshot', 'index', 'hint', 'plan', 'pack', 'emit'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface Progress {
+  /** What is under way: a stage name, or 'blob' / 'replay' / 'verify'. */
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface CommonBlobOptions {
+  /** Files both sides hold; each becomes a ref bank, in this order. */
+  refs?: string[];
+  /** Blob profile name; default 'orchard'. */
+  profile?: string;
+  /** Cache folder; default $PFSC_HOME or the user's cache directory + /pfsc. */
+  home?: string;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface BuildOptions extends CommonBlobOptions {
+  /** Input path, or '-' for standard input. */
+  input: string;
+  /** Output path; default input + '.pbb'; '-' for standard output (required when input is '-' unless given). */
+  output?: string;
+  /** Overwrite an existing output. */
+  force?: boolean;
+  /** Extra plugins, applied after the built-in ones. */
+  plugins?: import('./compiler/types.js').PfscPlugin[];
+}
+
+export interface BuildResult {
+  output: string;
+  inputBytes: number;
+  pbbBytes: number;
+  blobId: string;
+  /** Milliseconds spent in each stage (plan and pack summed over blocks). */
+  timings: Record<StageName, number>;
+  segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
+  /** Output bytes supplied by copies from generated banks, from refs, and from spill. */
+  bytesFrom: { banks: number; refs: number; spill: number };
+  rawRatio: number;
+  streams: StreamStats[];
+  warnings: string[];
+}
+
+export interface ReplayOptions extends CommonBlobOptions {
+  /** .pbb path, or '-' for standard input. */
+  input: string;
+  /** Output path; default: input without its .pbb suffix; '-' for standard output. */
+  output?: string;
+  force?: boolean;
+}
+
+export interface ReplayResult {
+  output: string;
+  outputBytes: number;
+  blobId: string;
+  milliseconds: number;
+}
+
+export interface InspectReport {
+  file: string;
+  pbbBytes: number;
+  header: PbbHeader;
+  blobIdHex: string;
+  blocks: number;
+  streams: StreamStats[];
+  segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
+  bytesFrom: { banks: number; refs: number; spill: number };
+  rawRatio: number;
+  /** Per-bank bytes, when the local blob's layout matches the blueprint. */
+  perBank?: { name: string; kind: string; isRef: boolean; bytes: number }[];
+  /** Output ranges in order: where each part came from (merged runs), for drawing. */
+  map: { start: number; length: number; source: string }[];
+}
+
+export interface BlobInfo {
+  manifest: Manifest;
+  banks: readonly BankInfo[];
+  blobIdHex: string;
+  size: number;
+  cached: boolean;
+  home: string;
+}
