@@ -1,0 +1,246 @@
+/**
+ * Reads blocks back into BlockPlans (docs/FORMAT.md, "Block" and "Decoder checks").
+ * Every number is checked before it is used: no allocation or read is sized by an
+ * unchecked field, and every loop advances through bounded input.
+ */
+import {
+  MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES, MAX_NUMBER, MAX_VARINT_BYTES,
+  STREAM_NAMES,
+} from './constants.js';
+import { fail } from './fail.js';
+import { decodeLzma2 } from './lzma2.js';
+import type { ByteSource } from './source.js';
+import { OP_LITERAL, OP_MAX, opHasImmediate, type BlockPlan, type PbbHeader, type StreamStats } from './types.js';
+import { readVarint, zigzagDecode, type VarintCursor } from './varint.js';
+
+/** Caps a reader may set below the format's own maxima (a receiver with little memory, a fuzzer). */
+export interface DecodeLimits {
+  /** Largest output length accepted in the header (default: 2^53 - 1). */
+  maxOutputLength?: number;
+  /** Largest block output length (default and maximum: 256 MiB). */
+  maxBlockOutLength?: number;
+  /** Most segments per block (default and maximum: 2^25). */
+  maxBlockSegments?: number;
+}
+
+export interface DecodedBlock {
+  /** The block's segments, offsets absolute; off is 0 for literals, imm is 0 for ops without one. */
+  plan: BlockPlan;
+  streams: StreamStats[];
+  /** Bytes the block takes in the blueprint. */
+  codedBytes: number;
+  /** Byte position of the block's first byte in the blueprint. */
+  position: number;
+  /** 0-based block number. */
+  index: number;
+  /** Output position of the block's first byte. */
+  outputStart: number;
+}
+
+/** Reads bytes just past those asked for, so the small fields of a block cost one read. */
+const READ_AHEAD = 64 * 1024;
+
+class Reader {
+  pos: number;
+  private buf: Uint8Array = new Uint8Array(0);
+  private bufStart = 0;
+  private readonly cur: VarintCursor = { pos: 0 };
+
+  constructor(private readonly src: ByteSource, start: number) {
+    this.pos = start;
+  }
+
+  private async fill(n: number): Promise<void> {
+    const want = Math.min(this.src.size - this.pos, Math.max(n, READ_AHEAD));
+    this.buf = await this.src.read(this.pos, want);
+    this.bufStart = this.pos;
+  }
+
+  /** Reads a varint; throws PFSC_PBB_TRUNCATED when the file ends inside it. */
+  async varint(what: () => string): Promise<number> {
+    if (this.pos + MAX_VARINT_BYTES > this.bufStart + this.buf.length && this.bufStart + this.buf.length < this.src.size) {
+      await this.fill(MAX_VARINT_BYTES);
+    }
+    this.cur.pos = this.pos - this.bufStart;
+    const v = readVarint(this.buf, this.cur, this.buf.length, what);
+    if (v < 0) fail('PFSC_PBB_TRUNCATED', `${what()}: blueprint ends at byte ${this.src.size}`);
+    this.pos = this.bufStart + this.cur.pos;
+    return v;
+  }
+
+  /** Returns the next n bytes (n already checked against limits). */
+  async bytes(n: number, what: () => string): Promise<Uint8Array> {
+    if (this.pos + n > this.src.size) {
+      fail('PFSC_PBB_TRUNCATED', `${what()}: needs ${n} bytes from byte ${this.pos}, blueprint ends at byte ${this.src.size}`);
+    }
+    let out: Uint8Array;
+    if (this.pos >= this.bufStart && this.pos + n <= this.bufStart + this.buf.length) {
+      out = this.buf.subarray(this.pos - this.bufStart, this.pos - this.bufStart + n);
+    } else if (n <= READ_AHEAD) {
+      await this.fill(n);
+      out = this.buf.subarray(0, n);
+    } else {
+      out = await this.src.read(this.pos, n);
+    }
+    this.pos += n;
+    return out;
+  }
+}
+
+function limit(name: string, value: number | undefined, max: number): number {
+  if (value === undefined) return max;
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`decode limit ${name} must be a non-negative integer, got ${value}`);
+  return Math.min(value, max);
+}
+
+/**
+ * Reads the blocks of a blueprint whose header (already parsed) ends at `headerLength`,
+ * yielding one decoded block at a time. Ends after the block that completes the output;
+ * checks that the blueprint ends there too.
+ */
+export async function* readBlocks(
+  src: ByteSource,
+  header: PbbHeader,
+  headerLength: number,
+  limits: DecodeLimits = {},
+): AsyncGenerator<DecodedBlock, void, void> {
+  const maxOutput = limit('maxOutputLength', limits.maxOutputLength, MAX_NUMBER - 1);
+  const maxBlock = limit('maxBlockOutLength', limits.maxBlockOutLength, MAX_BLOCK_OUT_LENGTH);
+  const maxSegments = limit('maxBlockSegments', limits.maxBlockSegments, MAX_BLOCK_SEGMENTS);
+  const total = header.outputLength;
+  if (total > maxOutput) fail('PFSC_PBB_LIMIT', `header declares ${total} output bytes; the limit is ${maxOutput}`);
+  const rd = new Reader(src, headerLength);
+  let done = 0;
+  let prevCopyEnd = 0;
+  let b = 0;
+  const cur: VarintCursor = { pos: 0 };
+  while (done < total) {
+    const position = rd.pos;
+    const where = `block ${b} at byte ${position}`;
+    if (position >= src.size) {
+      fail('PFSC_PBB_TRUNCATED', `blueprint ends at byte ${src.size} before ${where}; ${done} of ${total} output bytes covered`);
+    }
+    const outLength = await rd.varint(() => `${where}: output length`);
+    if (outLength === 0) fail('PFSC_PBB_CORRUPT', `${where}: output length is 0`);
+    if (outLength > total - done) {
+      fail('PFSC_PBB_CORRUPT', `${where}: output length ${outLength} exceeds the ${total - done} bytes left of the output`);
+    }
+    if (outLength > maxBlock) fail('PFSC_PBB_LIMIT', `${where}: output length ${outLength} exceeds the limit of ${maxBlock}`);
+    const count = await rd.varint(() => `${where}: segment count`);
+    if (count === 0 || count > outLength) {
+      fail('PFSC_PBB_CORRUPT', `${where}: segment count ${count} is not in [1, ${outLength}] (the block's output length)`);
+    }
+    if (count > maxSegments) fail('PFSC_PBB_LIMIT', `${where}: segment count ${count} exceeds the limit of ${maxSegments}`);
+
+    const streams: StreamStats[] = [];
+    /** Reads stream s, whose raw length must lie in [minRaw, maxRaw]. */
+    const readStream = async (s: number, minRaw: number, maxRaw: number): Promise<Uint8Array> => {
+      const name = STREAM_NAMES[s]!;
+      const at = rd.pos;
+      const swhere = `${where}, ${name} stream at byte ${at}`;
+      const rawLen = await rd.varint(() => `${swhere}: raw length`);
+      if (rawLen < minRaw || rawLen > maxRaw) {
+        fail('PFSC_PBB_CORRUPT', minRaw === maxRaw
+          ? `${swhere}: raw length ${rawLen}, must be ${minRaw}`
+          : `${swhere}: raw length ${rawLen} is not in [${minRaw}, ${maxRaw}]`);
+      }
+      if (rawLen === 0) {
+        streams.push({ name, rawBytes: 0, codedBytes: rd.pos - at, coding: 'stored' });
+        return new Uint8Array(0);
+      }
+      const coded = await rd.varint(() => `${swhere}: coded size`);
+      if (coded === 0) {
+        const raw = await rd.bytes(rawLen, () => `${swhere}: stored data`);
+        streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'stored' });
+        return raw;
+      }
+      if (coded >= rawLen) fail('PFSC_PBB_CORRUPT', `${swhere}: LZMA2 size ${coded} is not below the raw length ${rawLen}`);
+      const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
+      const raw = decodeLzma2(data, rawLen, swhere);
+      streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'lzma2' });
+      return raw;
+    };
+
+    // ops
+    const op = await readStream(0, count, count);
+    let copies = 0;
+    let imms = 0;
+    for (let i = 0; i < count; i++) {
+      const o = op[i]!;
+      if (o > OP_MAX) fail('PFSC_PBB_CORRUPT', `${where}: segment ${i} has unknown op code ${o}`);
+      if (o !== OP_LITERAL) {
+        copies++;
+        if (opHasImmediate(o)) imms++;
+      }
+    }
+
+    // lengths
+    const lengthsRaw = await readStream(1, count, count * MAX_LENGTH_VARINT_BYTES);
+    const len = new Uint32Array(count);
+    let literalBytes = 0;
+    {
+      let i = 0;
+      const what = (): string => `${where}: lengths stream, segment ${i}`;
+      cur.pos = 0;
+      let sum = 0;
+      for (; i < count; i++) {
+        const l = readVarint(lengthsRaw, cur, lengthsRaw.length, what);
+        if (l < 0) fail('PFSC_PBB_CORRUPT', `${where}: lengths stream ends after ${i} of ${count} lengths`);
+        if (l === 0) fail('PFSC_PBB_CORRUPT', `${what()}: length is 0`);
+        sum += l;
+        if (sum > outLength) fail('PFSC_PBB_CORRUPT', `${what()}: lengths pass the block's output length ${outLength}`);
+        len[i] = l;
+        if (op[i] === OP_LITERAL) literalBytes += l;
+      }
+      if (cur.pos !== lengthsRaw.length) {
+        fail('PFSC_PBB_CORRUPT', `${where}: lengths stream has ${lengthsRaw.length - cur.pos} bytes left after ${count} lengths`);
+      }
+      if (sum !== outLength) fail('PFSC_PBB_CORRUPT', `${where}: lengths sum to ${sum}, the block's output length is ${outLength}`);
+    }
+
+    // offsets
+    const offsetsRaw = await readStream(2, copies, copies * MAX_VARINT_BYTES);
+    const off = new Float64Array(count);
+    {
+      let i = 0;
+      const what = (): string => `${where}: offsets stream, segment ${i}`;
+      cur.pos = 0;
+      for (; i < count; i++) {
+        if (op[i] === OP_LITERAL) continue;
+        const z = readVarint(offsetsRaw, cur, offsetsRaw.length, what);
+        if (z < 0) fail('PFSC_PBB_CORRUPT', `${where}: offsets stream ends before segment ${i}`);
+        const o = prevCopyEnd + zigzagDecode(z);
+        if (o < 0) fail('PFSC_PBB_CORRUPT', `${what()}: offset is negative (${o})`);
+        const end = o + len[i]!;
+        if (end >= MAX_COPY_END) fail('PFSC_PBB_CORRUPT', `${what()}: copy end ${end} is 2^52 or more`);
+        off[i] = o;
+        prevCopyEnd = end;
+      }
+      if (cur.pos !== offsetsRaw.length) {
+        fail('PFSC_PBB_CORRUPT', `${where}: offsets stream has ${offsetsRaw.length - cur.pos} bytes left after ${copies} offsets`);
+      }
+    }
+
+    // immediates
+    const immRaw = await readStream(3, imms, imms);
+    const imm = new Uint8Array(count);
+    for (let i = 0, k = 0; i < count; i++) if (opHasImmediate(op[i]!)) imm[i] = immRaw[k++]!;
+
+    // spill
+    const spill = await readStream(4, literalBytes, literalBytes);
+
+    yield {
+      plan: { outLength, count, op, len, off, imm, spill },
+      streams,
+      codedBytes: rd.pos - position,
+      position,
+      index: b,
+      outputStart: done,
+    };
+    done += outLength;
+    b++;
+  }
+  if (rd.pos !== src.size) {
+    fail('PFSC_PBB_CORRUPT', `${src.size - rd.pos} trailing bytes after the last block, from byte ${rd.pos}`);
+  }
+}

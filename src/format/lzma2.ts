@@ -1,0 +1,248 @@
+/**
+ * Raw LZMA2 streams (no .xz container), as docs/FORMAT.md section "LZMA2 coding" describes.
+ *
+ * lzma-native applies a `preset` after any explicit option, so a preset would override the
+ * dictionary size. The encoder therefore expands the preset into explicit options itself
+ * (the same table as liblzma's lzma_lzma_preset) and then sets the dictionary size the
+ * format derives from the stream's raw length.
+ *
+ * Decoding is bounded: the LZMA2 chunk headers are walked first and their unpacked sizes
+ * must add up to the declared raw length, then the data is fed to liblzma in pieces and
+ * decoding stops as soon as the output would pass the declared length.
+ */
+import { createRequire } from 'node:module';
+import { LZMA2_MAX_DICT, LZMA2_MIN_DICT } from './constants.js';
+import { fail } from './fail.js';
+
+interface LzmaOptions {
+  dictSize: number;
+  lc: number;
+  lp: number;
+  pb: number;
+  mode: number;
+  mf: number;
+  niceLen: number;
+  depth: number;
+}
+
+type FilterSpec = { id: string; options: Partial<LzmaOptions> }[];
+type BufferHandler = (buf: Buffer | null | undefined, processedChunks: number | undefined, err: Error | null | undefined) => void;
+
+interface NativeStream {
+  rawEncoder_(filters: FilterSpec): number;
+  rawDecoder_(filters: FilterSpec): number;
+  code(chunk: Uint8Array | null, async: boolean): void;
+  resetUnderlying(): void;
+  bufferHandler: BufferHandler;
+}
+
+interface JsStream {
+  on(event: 'data', cb: (chunk: Buffer) => void): this;
+  on(event: 'end', cb: () => void): this;
+  on(event: 'error', cb: (err: Error) => void): this;
+  end(chunk: Uint8Array): void;
+}
+
+interface LzmaNative {
+  Stream: new () => NativeStream;
+  createStream(coder: 'rawEncoder', options: { synchronous?: boolean; filters: FilterSpec }): JsStream;
+  FILTER_LZMA2: string;
+  MODE_FAST: number;
+  MODE_NORMAL: number;
+  MF_HC3: number;
+  MF_HC4: number;
+  MF_BT4: number;
+  PRESET_EXTREME: number;
+  PRESET_LEVEL_MASK: number;
+}
+
+const lzma = createRequire(import.meta.url)('lzma-native') as LzmaNative;
+
+/** liblzma's preset flag for the extreme variant of a level. */
+export const LZMA_PRESET_EXTREME: number = lzma.PRESET_EXTREME;
+/** The preset the encoder uses unless told otherwise: 9 | EXTREME, as `xz -9e`. */
+export const DEFAULT_LZMA_PRESET: number = 9 | lzma.PRESET_EXTREME;
+
+/** Dictionary size for a stream of `rawLen` bytes: a power of two >= rawLen, clamped to [4 KiB, 64 MiB]. */
+export function lzma2DictSize(rawLen: number): number {
+  let d = LZMA2_MIN_DICT;
+  while (d < rawLen && d < LZMA2_MAX_DICT) d *= 2;
+  return d;
+}
+
+/**
+ * Explicit LZMA options equal to liblzma's preset `preset` (level 0-9, optionally |
+ * PRESET_EXTREME), with the dictionary size replaced by `dictSize`.
+ */
+export function lzmaPresetOptions(preset: number, dictSize: number): LzmaOptions {
+  const level = preset & lzma.PRESET_LEVEL_MASK;
+  const flags = preset & ~lzma.PRESET_LEVEL_MASK;
+  if (!Number.isInteger(preset) || level > 9 || (flags & ~lzma.PRESET_EXTREME) !== 0) {
+    throw new RangeError(`unsupported LZMA preset ${preset}`);
+  }
+  const o: LzmaOptions = { dictSize, lc: 3, lp: 0, pb: 2, mode: 0, mf: 0, niceLen: 0, depth: 0 };
+  if (level <= 3) {
+    o.mode = lzma.MODE_FAST;
+    o.mf = level === 0 ? lzma.MF_HC3 : lzma.MF_HC4;
+    o.niceLen = level <= 1 ? 128 : 273;
+    o.depth = [4, 8, 24, 48][level]!;
+  } else {
+    o.mode = lzma.MODE_NORMAL;
+    o.mf = lzma.MF_BT4;
+    o.niceLen = level === 4 ? 16 : level === 5 ? 32 : 64;
+    o.depth = 0;
+  }
+  if (flags & lzma.PRESET_EXTREME) {
+    o.mode = lzma.MODE_NORMAL;
+    o.mf = lzma.MF_BT4;
+    if (level === 3 || level === 5) {
+      o.niceLen = 192;
+      o.depth = 0;
+    } else {
+      o.niceLen = 273;
+      o.depth = 512;
+    }
+  }
+  return o;
+}
+
+/** Raw inputs at least this large are encoded on the thread pool instead of the main thread. */
+const ASYNC_ENCODE_THRESHOLD = 256 * 1024;
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const part of parts) {
+    out.set(part, p);
+    p += part.length;
+  }
+  return out;
+}
+
+function encodeSync(raw: Uint8Array, filters: FilterSpec): Uint8Array {
+  const s = new lzma.Stream();
+  s.rawEncoder_(filters);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let error: Error | null = null;
+  s.bufferHandler = (buf, _pc, err) => {
+    if (err) error = err;
+    else if (buf) {
+      parts.push(buf);
+      total += buf.length;
+    }
+  };
+  try {
+    s.code(raw, false);
+    s.code(null, false);
+  } finally {
+    s.resetUnderlying();
+  }
+  if (error) throw error;
+  return concat(parts, total);
+}
+
+function encodeAsync(raw: Uint8Array, filters: FilterSpec): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const stream = lzma.createStream('rawEncoder', { synchronous: false, filters });
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    stream.on('data', (chunk) => {
+      parts.push(chunk);
+      total += chunk.length;
+    });
+    stream.on('end', () => resolve(concat(parts, total)));
+    stream.on('error', reject);
+    stream.end(raw);
+  });
+}
+
+/**
+ * Compresses `raw` (non-empty) as a raw LZMA2 stream with the format's dictionary size
+ * for its length and the options of `preset`.
+ */
+export async function encodeLzma2(raw: Uint8Array, preset: number = DEFAULT_LZMA_PRESET): Promise<Uint8Array> {
+  const filters: FilterSpec = [{ id: lzma.FILTER_LZMA2, options: lzmaPresetOptions(preset, lzma2DictSize(raw.length)) }];
+  return raw.length >= ASYNC_ENCODE_THRESHOLD ? encodeAsync(raw, filters) : encodeSync(raw, filters);
+}
+
+/**
+ * Walks the LZMA2 chunk headers of `coded` and returns the sum of the chunks' unpacked
+ * sizes. The data must end with the end marker (0x00) as its last byte, and every chunk
+ * must lie inside it. `where` prefixes error messages.
+ */
+export function lzma2UnpackedSize(coded: Uint8Array, where: string): number {
+  let pos = 0;
+  let total = 0;
+  const n = coded.length;
+  while (pos < n) {
+    const control = coded[pos]!;
+    if (control === 0x00) {
+      if (pos !== n - 1) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 end marker at byte ${pos} of ${n}, data follows it`);
+      return total;
+    }
+    if (control === 0x01 || control === 0x02) {
+      if (pos + 3 > n) break;
+      const size = ((coded[pos + 1]! << 8) | coded[pos + 2]!) + 1;
+      total += size;
+      pos += 3 + size;
+    } else if (control >= 0x80) {
+      const reset = (control >> 5) & 3;
+      const headerLen = reset >= 2 ? 6 : 5;
+      if (pos + headerLen > n) break;
+      const unpacked = (control & 0x1f) * 65536 + ((coded[pos + 1]! << 8) | coded[pos + 2]!) + 1;
+      const packed = ((coded[pos + 3]! << 8) | coded[pos + 4]!) + 1;
+      total += unpacked;
+      pos += headerLen + packed;
+    } else {
+      fail('PFSC_PBB_CORRUPT', `${where}: invalid LZMA2 chunk control byte 0x${control.toString(16).padStart(2, '0')} at byte ${pos} of ${n}`);
+    }
+  }
+  return fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data (${n} bytes) ends inside a chunk or lacks its end marker`);
+}
+
+/** Coded bytes handed to liblzma per call; output per call is bounded by this times LZMA's expansion limit. */
+const DECODE_PIECE = 16 * 1024;
+
+/**
+ * Decompresses raw LZMA2 data that must produce exactly `rawLen` bytes. Throws
+ * PFSC_PBB_CORRUPT (naming `where`) on any inconsistency. Never allocates more than
+ * `rawLen` bytes for the result.
+ */
+export function decodeLzma2(coded: Uint8Array, rawLen: number, where: string): Uint8Array {
+  const declared = lzma2UnpackedSize(coded, where);
+  if (declared !== rawLen) {
+    fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 chunks hold ${declared} bytes but the stream declares ${rawLen}`);
+  }
+  const out = new Uint8Array(rawLen);
+  let produced = 0;
+  let overflow = false;
+  let error: Error | null = null;
+  const s = new lzma.Stream();
+  try {
+    s.rawDecoder_([{ id: lzma.FILTER_LZMA2, options: { dictSize: lzma2DictSize(rawLen) } }]);
+    s.bufferHandler = (buf, _pc, err) => {
+      if (err) error = err;
+      else if (buf && buf.length > 0) {
+        if (overflow || produced + buf.length > rawLen) {
+          overflow = true;
+          return;
+        }
+        out.set(buf, produced);
+        produced += buf.length;
+      }
+    };
+    for (let p = 0; p < coded.length && !overflow && !error; p += DECODE_PIECE) {
+      s.code(coded.subarray(p, Math.min(coded.length, p + DECODE_PIECE)), false);
+    }
+    if (!overflow && !error) s.code(null, false);
+  } catch (e) {
+    error = e as Error;
+  } finally {
+    s.resetUnderlying();
+  }
+  if (overflow) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to more than the declared ${rawLen} bytes`);
+  if (error) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is damaged (${(error as Error).message})`, error);
+  if (produced !== rawLen) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to ${produced} bytes, ${rawLen} declared`);
+  return out;
+}
