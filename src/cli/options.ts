@@ -1,0 +1,53 @@
+/**
+ * Options shared by several commands, declared once so their spelling and help text agree.
+ */
+import { Option, type Command } from 'commander';
+
+/** Collects a repeatable option's values in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function addRefOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--ref <file>', 'a file both sides hold, added to the blob as a bank (repeatable; order matters)')
+      .argParser(collect)
+      .default([], 'none'),
+  );
+}
+
+export function addProfileOption(cmd: Command): Command {
+  return cmd.option('--profile <name>', 'blob profile (default: orchard)');
+}
+
+export function addForceOption(cmd: Command, what = 'the output'): Command {
+  return cmd.option('-f, --force', `overwrite ${what} if it exists`);
+}
+
+export function addQuietVerbose(cmd: Command, verbose: string | false): Command {
+  cmd.addOption(new Option('-q, --quiet', 'print nothing on success (errors still go to standard error)').conflicts('verbose'));
+  if (verbose) cmd.addOption(new Option('-v, --verbose', verbose));
+  return cmd;
+}
+
+export function addJsonOption(cmd: Command, what: string): Command {
+  return cmd.option('--json', `print ${what} as JSON on standard output, and nothing else there`);
+}
+
+/** The options every command may carry; each command declares the ones it takes. */
+export interface CommonOptions {
+  ref?: string[];
+  profile?: string;
+  force?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+/** Library options for the blob: refs and profile, omitting what the user did not give. */
+export function blobOptions(opts: CommonOptions): { refs?: string[]; profile?: string } {
+  const o: { refs?: string[]; profile?: string } = {};
+  if (opts.ref && opts.ref.length > 0) o.refs = opts.ref;
+  if (opts.profile !== undefined) o.profile = opts.profile;
+  return o;
+}
