@@ -1,0 +1,99 @@
+/**
+ * The input file as the compiler sees it: a path, a size, a digest, and blocks read one at a
+ * time, so a multi-GiB input never sits in memory whole.
+ */
+import { open, stat } from 'node:fs/promises';
+import { PfscError } from '../errors.js';
+import { Digest16 } from '../format/index.js';
+
+/** Output bytes per block: the planner and the coder see one block at a time. */
+export const DEFAULT_BLOCK_SIZE = 64 * 1024 * 1024;
+const READ_CHUNK = 8 * 1024 * 1024;
+
+export class InputFile {
+  private constructor(
+    readonly path: string,
+    readonly size: number,
+  ) {}
+
+  static async open(path: string): Promise<InputFile> {
+    let st;
+    try {
+      st = await stat(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new PfscError('PFSC_INPUT_NOT_FOUND', `input ${path} does not exist`, { cause: e });
+      throw new PfscError('PFSC_INPUT_UNREADABLE', `cannot read input ${path}: ${code ?? String(e)}`, { cause: e });
+    }
+    if (!st.isFile()) throw new PfscError('PFSC_INPUT_UNREADABLE', `input ${path} is not a regular file`);
+    return new InputFile(path, st.size);
+  }
+
+  /** Reads length bytes at position (fewer only if the file shrank, which is an error). */
+  async read(position: number, length: number): Promise<Uint8Array> {
+    const fh = await this.openHandle();
+    try {
+      return await readFully(fh, position, length, this.path);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** First 16 bytes of the SHA-256 of the whole input, in one streaming pass. */
+  async digest(): Promise<Uint8Array> {
+    const fh = await this.openHandle();
+    try {
+      const d = new Digest16();
+      const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, this.size)));
+      for (let pos = 0; pos < this.size; ) {
+        const want = Math.min(buf.length, this.size - pos);
+        const { bytesRead } = await fh.read(buf, 0, want, pos);
+        if (bytesRead === 0) throw changed(this.path);
+        d.update(buf.subarray(0, bytesRead));
+        pos += bytesRead;
+      }
+      return d.digest();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The input in blocks of blockSize bytes (the last may be shorter; none for an empty file). */
+  async *blocks(blockSize = DEFAULT_BLOCK_SIZE): AsyncGenerator<{ index: number; position: number; bytes: Uint8Array }> {
+    const fh = await this.openHandle();
+    try {
+      let index = 0;
+      for (let pos = 0; pos < this.size; pos += blockSize, index++) {
+        const bytes = await readFully(fh, pos, Math.min(blockSize, this.size - pos), this.path);
+        yield { index, position: pos, bytes };
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async openHandle() {
+    try {
+      return await open(this.path, 'r');
+    } catch (e) {
+      throw new PfscError('PFSC_INPUT_UNREADABLE', `cannot read input ${this.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    }
+  }
+}
+
+function changed(path: string): PfscError {
+  return new PfscError('PFSC_INPUT_UNREADABLE', `input ${path} changed size while being read`, {
+    hint: 'Build again once nothing is writing to the file.',
+  });
+}
+
+async function readFully(fh: import('node:fs/promises').FileHandle, position: number, length: number, path: string): Promise<Uint8Array> {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) throw changed(path);
+    got += bytesRead;
+  }
+  return buf;
+}

@@ -1,0 +1,82 @@
+/**
+ * A k-gram hash table over one sequence (a bank's bytes, or their xor/add deltas).
+ * Positions are sampled every `step` bytes; equal hashes are chained, lowest position first,
+ * so a probe sees the candidates with the most room to extend forward. Probes walk a bounded
+ * number of candidates (bounded fanout), whatever the data.
+ */
+import { hashAt } from './hash.js';
+
+export interface KgramTable {
+  /** k-gram length in bytes (8 or 16). */
+  k: number;
+  /** Sampling step over the sequence. */
+  step: number;
+  /** Hash width in bits; buckets = 2^bits. */
+  bits: number;
+  /** head[h]: first entry (position / step) with hash h, or -1. */
+  head: Int32Array;
+  /** prev[e]: next entry in the same chain, or -1. */
+  prev: Int32Array;
+}
+
+export function tableBits(entries: number): number {
+  let bits = 10;
+  while (bits < 24 && 1 << bits < entries) bits++;
+  return bits;
+}
+
+export function buildTable(seq: Uint8Array, k: number, step: number): KgramTable {
+  const last = seq.length - k; // last position a k-gram can start at
+  const entries = last < 0 ? 0 : Math.floor(last / step) + 1;
+  const bits = tableBits(entries);
+  const shift = 32 - bits;
+  const head = new Int32Array(1 << bits).fill(-1);
+  const prev = new Int32Array(entries);
+  // Insert from high to low so each chain starts at its lowest position.
+  for (let e = entries - 1; e >= 0; e--) {
+    const h = hashAt(seq, e * step, k, shift);
+    prev[e] = head[h];
+    head[h] = e;
+  }
+  return { k, step, bits, head, prev };
+}
+
+const TABLE_MAGIC = 0x4958_4650; // "PFXI" little-endian
+const TABLE_VERSION = 1;
+const HEADER_WORDS = 8;
+
+/** Bytes of a serialized table: 8 header words, head, prev. Offsets stay 4-byte aligned. */
+export function tableByteLength(t: KgramTable): number {
+  return 4 * (HEADER_WORDS + t.head.length + t.prev.length);
+}
+
+export function writeTable(t: KgramTable, out: Uint8Array, at: number): number {
+  const words = new Int32Array(out.buffer, out.byteOffset + at, HEADER_WORDS + t.head.length + t.prev.length);
+  words[0] = TABLE_MAGIC;
+  words[1] = TABLE_VERSION;
+  words[2] = t.k;
+  words[3] = t.step;
+  words[4] = t.bits;
+  words[5] = t.prev.length;
+  words.set(t.head, HEADER_WORDS);
+  words.set(t.prev, HEADER_WORDS + t.head.length);
+  return at + tableByteLength(t);
+}
+
+/**
+ * Reads a table written by writeTable, as views on `buf` (no copy). Returns undefined when
+ * the bytes are not a well-formed table, so the caller rebuilds instead of trusting them.
+ */
+export function readTable(buf: Uint8Array, at: number): { table: KgramTable; end: number } | undefined {
+  if ((buf.byteOffset + at) % 4 !== 0 || at + 4 * HEADER_WORDS > buf.length) return undefined;
+  const hdr = new Int32Array(buf.buffer, buf.byteOffset + at, HEADER_WORDS);
+  const [magic, version, k, step, bits, entries] = hdr;
+  if (magic !== TABLE_MAGIC || version !== TABLE_VERSION) return undefined;
+  if ((k !== 8 && k !== 16) || step < 1 || bits < 10 || bits > 24 || entries < 0) return undefined;
+  const words = HEADER_WORDS + (1 << bits) + entries;
+  if (at + 4 * words > buf.length) return undefined;
+  const base = buf.byteOffset + at + 4 * HEADER_WORDS;
+  const head = new Int32Array(buf.buffer, base, 1 << bits);
+  const prev = new Int32Array(buf.buffer, base + 4 * (1 << bits), entries);
+  return { table: { k, step, bits, head, prev }, end: at + 4 * words };
+}

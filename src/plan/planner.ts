@@ -1,0 +1,260 @@
+/**
+ * The planner: turns one block of input into segments against the match index.
+ *
+ * Greedy with a cost model: at each input position still in a literal run it tries, in
+ * order, (1) continuing the previous copy's diagonal (an edit inside a copied region),
+ * (2) identity k-gram probes, (3) xor/add delta-sequence probes when identity found nothing
+ * long. Each candidate is extended both ways; the one with the largest estimated saving in
+ * wire bytes wins, and only if that saving is positive.
+ */
+import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, type BlockPlan } from '../format/types.js';
+import { addDeltas, hash16, hash8, xorDeltas } from '../index/hash.js';
+import type { IndexPart, MatchIndex } from '../index/match-index.js';
+import { copyCost, DEFAULT_COST, estimateLiteralByte, type CostModel } from './cost.js';
+import { backward, forwardIdentity, forwardTransformed } from './extend.js';
+import { SegmentBuilder } from './segments.js';
+
+/** A region of the input with a kind, from the hint stage. */
+export interface Region {
+  start: number;
+  length: number;
+  /** e.g. 'code', 'text', 'data', 'compressed'. */
+  kind: string;
+}
+
+export interface PlannerOptions {
+  cost?: Partial<CostModel>;
+  /** Shortest copy from generated banks worth considering (LZMA2 codes short runs well). */
+  minGeneratedMatch?: number;
+  /** Shortest continuation of the previous copy's diagonal worth considering. */
+  minRepMatch?: number;
+  /** A found match at least this long ends the search at this position. */
+  goodEnough?: number;
+  /**
+   * Shortest copy worth a jump away from the previous copy's end (|delta| > nearDelta):
+   * short far copies cut the spill into pieces LZMA2 compresses worse than the whole.
+   */
+  minFarMatch?: number;
+  nearDelta?: number;
+}
+
+/** Carried between blocks: where the previous copy ended (blob offset), its op and imm. */
+export interface PlannerState {
+  prevEnd: number;
+  prevOp: number;
+  prevImm: number;
+}
+
+interface Candidate {
+  gain: number;
+  start: number; // input position where the copy starts (after backward extension)
+  length: number;
+  offset: number; // blob offset
+  op: number;
+  imm: number;
+}
+
+export class Planner {
+  readonly state: PlannerState = { prevEnd: 0, prevOp: OP_COPY, prevImm: 0 };
+  private readonly parts: IndexPart[];
+  private readonly partBufs: Buffer[];
+  private readonly minGen: number;
+  private readonly minRep: number;
+  private readonly goodEnough: number;
+  private readonly minFar: number;
+  private readonly nearDelta: number;
+  private readonly costBase: CostModel;
+  private readonly hasDeltas: boolean;
+  private readonly literalByte: number | undefined;
+
+  constructor(index: MatchIndex, options: PlannerOptions = {}) {
+    this.parts = index.parts;
+    this.partBufs = index.parts.map((p) => Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.length));
+    this.minGen = options.minGeneratedMatch ?? 48;
+    this.minRep = options.minRepMatch ?? 4;
+    this.goodEnough = options.goodEnough ?? 256;
+    this.minFar = options.minFarMatch ?? 0;
+    this.nearDelta = options.nearDelta ?? 64;
+    this.costBase = { ...DEFAULT_COST, ...options.cost };
+    this.hasDeltas = index.parts.some((p) => p.xor !== undefined);
+    this.literalByte = options.cost?.literalByte;
+  }
+
+  /** Plans one block. `regions` are relative to the block (hints); may be empty. */
+  planBlock(block: Uint8Array, regions: readonly Region[] = []): BlockPlan {
+    const t = Buffer.from(block.buffer, block.byteOffset, block.length);
+    const n = t.length;
+    const out = new SegmentBuilder(t);
+    const cost: CostModel = { ...this.costBase, literalByte: this.literalByte ?? estimateLiteralByte(block) };
+    const tx = this.hasDeltas && n > 16 ? xorDeltas(t) : undefined;
+    const ta = this.hasDeltas && n > 16 ? addDeltas(t) : undefined;
+    const compressed = compressedMask(regions);
+    const st = this.state;
+    let litStart = 0;
+    let lastOut = 0; // input position where the previous copy ended (block-relative)
+    let i = 0;
+    const best: Candidate = { gain: 0, start: 0, length: 0, offset: 0, op: OP_COPY, imm: 0 };
+
+    while (i + 4 <= n) {
+      best.gain = 0;
+      best.length = 0;
+      const skipGenerated = compressed !== undefined && compressed(i);
+      // (1) the previous copy's diagonal, and straight after its end
+      this.tryRep(t, i, litStart, st.prevEnd + (i - lastOut), st.prevOp, st.prevImm, cost, best);
+      if (i !== lastOut) this.tryRep(t, i, litStart, st.prevEnd, st.prevOp, st.prevImm, cost, best);
+      // (2) identity probes
+      if (best.length < this.goodEnough) {
+        const h8 = i + 8 <= n ? hash8(t, i, 0) : -1;
+        const h16 = i + 16 <= n ? hash16(t, i, 0) : -1;
+        for (let p = 0; p < this.parts.length; p++) {
+          const part = this.parts[p];
+          if (!part.isRef && skipGenerated) continue;
+          const h = part.params.k === 8 ? h8 : h16;
+          if (h < 0) continue;
+          this.probeIdentity(t, i, litStart, p, h >>> (32 - part.id.bits), cost, best);
+        }
+      }
+      // (3) xor / add probes
+      if (tx !== undefined && ta !== undefined && best.length < 32 && i + 17 <= n) {
+        const hx8 = hash8(tx, i, 0);
+        const ha8 = hash8(ta, i, 0);
+        const hx16 = hash16(tx, i, 0);
+        const ha16 = hash16(ta, i, 0);
+        for (let p = 0; p < this.parts.length; p++) {
+          const part = this.parts[p];
+          if (!part.isRef && skipGenerated) continue;
+          if (part.xor) this.probeDelta(t, tx, i, litStart, p, OP_COPY_XOR, part.params.k === 8 ? hx8 : hx16, cost, best);
+          if (part.add) this.probeDelta(t, ta, i, litStart, p, OP_COPY_ADD, part.params.k === 8 ? ha8 : ha16, cost, best);
+        }
+      }
+      if (best.gain <= 0) {
+        i++;
+        continue;
+      }
+      out.literal(litStart, best.start - litStart);
+      out.copy(best.op, best.offset, best.length, best.imm);
+      i = best.start + best.length;
+      litStart = i;
+      lastOut = i;
+      st.prevEnd = best.offset + best.length;
+      st.prevOp = best.op;
+      st.prevImm = best.imm;
+    }
+    out.literal(litStart, n - litStart);
+    return out.finish();
+  }
+
+  private partAt(offset: number): number {
+    const parts = this.parts;
+    let lo = 0;
+    let hi = parts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const p = parts[mid];
+      if (offset < p.start) hi = mid - 1;
+      else if (offset >= p.start + p.bytes.length) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  private consider(
+    t: Uint8Array,
+    i: number,
+    litStart: number,
+    p: number,
+    q: number,
+    fwd: number,
+    op: number,
+    imm: number,
+    cost: CostModel,
+    best: Candidate,
+  ): void {
+    const part = this.parts[p];
+    const back = backward(op, imm, t, i, part.bytes, q, Math.min(i - litStart, q));
+    const length = fwd + back;
+    if (!part.isRef && length < this.minGen) return;
+    const offset = part.start + q - back;
+    const delta = offset - this.state.prevEnd;
+    if (length < this.minFar && (delta > this.nearDelta || delta < -this.nearDelta)) return;
+    const gain = length * cost.literalByte - copyCost(cost, length, delta, op !== OP_COPY);
+    if (gain > best.gain || (gain === best.gain && length > best.length)) {
+      best.gain = gain;
+      best.start = i - back;
+      best.length = length;
+      best.offset = offset;
+      best.op = op;
+      best.imm = imm;
+    }
+  }
+
+  private tryRep(t: Buffer, i: number, litStart: number, at: number, op: number, imm: number, cost: CostModel, best: Candidate): void {
+    const p = this.partAt(at);
+    if (p < 0) return;
+    const part = this.parts[p];
+    const q = at - part.start;
+    const max = Math.min(t.length - i, part.bytes.length - q);
+    const fwd = op === OP_COPY ? forwardIdentity(t, i, this.partBufs[p], q, max) : forwardTransformed(op, imm, t, i, part.bytes, q, max);
+    if (fwd < this.minRep) return;
+    this.consider(t, i, litStart, p, q, fwd, op, imm, cost, best);
+  }
+
+  private probeIdentity(t: Buffer, i: number, litStart: number, p: number, h: number, cost: CostModel, best: Candidate): void {
+    const part = this.parts[p];
+    const { head, prev, step, k } = part.id;
+    const buf = this.partBufs[p];
+    const limit = part.bytes.length;
+    let e = head[h];
+    let walked = 0;
+    while (e >= 0 && walked < part.params.maxWalk) {
+      walked++;
+      const q = e * step;
+      e = prev[e];
+      if (t[i] !== buf[q] || t[i + k - 1] !== buf[q + k - 1]) continue;
+      const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, limit - q));
+      if (fwd < k) continue;
+      this.consider(t, i, litStart, p, q, fwd, OP_COPY, 0, cost, best);
+      if (best.length >= this.goodEnough) return;
+    }
+  }
+
+  private probeDelta(
+    t: Uint8Array,
+    td: Uint8Array,
+    i: number,
+    litStart: number,
+    p: number,
+    op: number,
+    hFull: number,
+    cost: CostModel,
+    best: Candidate,
+  ): void {
+    const part = this.parts[p];
+    const d = op === OP_COPY_XOR ? part.xor! : part.add!;
+    const { head, prev, step, k, bits } = d.table;
+    const seq = d.seq;
+    const b = part.bytes;
+    let e = head[hFull >>> (32 - bits)];
+    let walked = 0;
+    while (e >= 0 && walked < part.params.maxWalk) {
+      walked++;
+      const q = e * step;
+      e = prev[e];
+      if (td[i] !== seq[q] || td[i + k - 1] !== seq[q + k - 1]) continue;
+      const imm = op === OP_COPY_XOR ? t[i] ^ b[q] : (t[i] - b[q]) & 255;
+      if (imm === 0) continue; // an identity match; identity probes own those
+      const fwd = forwardTransformed(op, imm, t, i, b, q, Math.min(t.length - i, b.length - q));
+      if (fwd < k + 1) continue;
+      this.consider(t, i, litStart, p, q, fwd, op, imm, cost, best);
+    }
+  }
+}
+
+/** A predicate telling whether a block position lies in an already-compressed region. */
+function compressedMask(regions: readonly Region[]): ((pos: number) => boolean) | undefined {
+  const zones = regions.filter((r) => r.kind === 'compressed');
+  if (zones.length === 0) return undefined;
+  return (pos) => zones.some((z) => pos >= z.start && pos < z.start + z.length);
+}
+
+export type { BlockPlan };

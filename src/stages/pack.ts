@@ -1,0 +1,21 @@
+/** Built-in pack stage: each stream stored or raw-LZMA2 coded, whichever is smaller. */
+import type { Compiler } from '../compiler/compiler.js';
+import type { Compilation } from '../compiler/compilation.js';
+import { BlockEncoder } from '../format/index.js';
+
+export class PackPlugin {
+  readonly name = 'pfsc:pack';
+  private readonly encoders = new WeakMap<Compilation, BlockEncoder>();
+
+  apply(compiler: Compiler): void {
+    compiler.hooks.pack.tapPromise(this.name, async (c, plan) => {
+      let enc = this.encoders.get(c);
+      if (!enc) {
+        enc = new BlockEncoder();
+        this.encoders.set(c, enc);
+      }
+      const { bytes, streams } = await enc.encode(plan);
+      return { bytes, streams };
+    });
+  }
+}
