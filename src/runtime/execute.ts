@@ -1,0 +1,56 @@
+/**
+ * Executes one block's segments against the local blob.
+ */
+import type { Blob } from '../blob/types.js';
+import { PfscError } from '../errors.js';
+import { OP_LITERAL, type BlockPlan } from '../format/types.js';
+import { transformFor } from './transforms.js';
+
+export interface ExecuteWhere {
+  /** Block number, for messages. */
+  block?: number;
+}
+
+function corrupt(where: ExecuteWhere, message: string): never {
+  const prefix = where.block === undefined ? '' : `block ${where.block}: `;
+  throw new PfscError('PFSC_PBB_CORRUPT', prefix + message);
+}
+
+/**
+ * Writes the block's output into out[0, plan.outLength). Every copy must lie inside the
+ * blob, the segments must produce exactly outLength bytes, which must fit in `out`, and
+ * literals must use up the spill exactly; otherwise PFSC_PBB_CORRUPT names the segment.
+ */
+export function executeBlock(plan: BlockPlan, blob: Blob, out: Uint8Array, where: ExecuteWhere = {}): void {
+  const { count, op, len, off, imm, spill, outLength } = plan;
+  if (outLength > out.length) corrupt(where, `block output of ${outLength} bytes does not fit the ${out.length}-byte buffer`);
+  if (op.length < count || len.length < count || off.length < count || imm.length < count) {
+    corrupt(where, `segment arrays are shorter than the segment count ${count}`);
+  }
+  const blobSize = blob.size;
+  let pos = 0;
+  let sp = 0;
+  for (let i = 0; i < count; i++) {
+    const o = op[i]!;
+    const l = len[i]!;
+    if (l === 0) corrupt(where, `segment ${i} has length 0`);
+    if (pos + l > outLength) corrupt(where, `segment ${i} ends at output byte ${pos + l}, past the block's ${outLength} bytes`);
+    if (o === OP_LITERAL) {
+      if (sp + l > spill.length) corrupt(where, `segment ${i} needs spill bytes ${sp}..${sp + l}, the spill holds ${spill.length}`);
+      out.set(spill.subarray(sp, sp + l), pos);
+      sp += l;
+    } else {
+      const t = transformFor(o);
+      if (t === undefined) corrupt(where, `segment ${i} has unknown op code ${o}`);
+      const f = off[i]!;
+      if (!(f >= 0) || !Number.isInteger(f) || f + l > blobSize) {
+        corrupt(where, `segment ${i} copies blob bytes ${f}..${f + l}, outside the blob (${blobSize} bytes)`);
+      }
+      blob.read(f, l, out, pos);
+      if (t.hasImmediate) t.apply(out, pos, pos + l, imm[i]!);
+    }
+    pos += l;
+  }
+  if (pos !== outLength) corrupt(where, `segments produce ${pos} bytes, the block declares ${outLength}`);
+  if (sp !== spill.length) corrupt(where, `literals use ${sp} of the ${spill.length} spill bytes`);
+}
