@@ -52,6 +52,14 @@ export interface BankInfo {
   isRef: boolean;
 }
 
+/** What a generator is told about the bank it fills, besides its parameters. */
+export interface GenerateContext {
+  /** The bank's name in the manifest; generators may mix it into their bytes (random does). */
+  name: string;
+  /** Optional progress report: bytes of this bank filled so far. */
+  onProgress?(done: number): void;
+}
+
 /**
  * A bank generator makes a bank's bytes from its parameters, the same on every machine.
  * Third-party plugins implement this to add bank kinds.
@@ -60,10 +68,18 @@ export interface BankGenerator {
   kind: string;
   version: number;
   contentKind: BankContentKind;
+  /**
+   * True when the bytes come from outside the manifest (the `ref` kind: a file both sides
+   * hold). Such a kind cannot appear in a manifest's `banks`; generate() is never called.
+   */
+  external?: boolean;
   /** Throws PfscError PFSC_MANIFEST_INVALID with a clear message on bad parameters. */
   validate(params: BankParams, size: number): void;
-  /** Fills out (length = size) deterministically from params and the manifest seed. */
-  generate(out: Uint8Array, params: BankParams, seed: string): void;
+  /**
+   * Fills out (length = size) deterministically from params, the manifest seed and the
+   * bank's name. Only called after validate() accepted the same params and size.
+   */
+  generate(out: Uint8Array, params: BankParams, seed: string, ctx?: GenerateContext): void;
 }
 
 /** A loaded blob: all banks' bytes, addressable as one array. */

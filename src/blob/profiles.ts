@@ -1,0 +1,86 @@
+/**
+ * Blob profiles: named lists of banks. A profile is data: to add a bank, add a row (the
+ * `rest` bank, the random tail, shrinks to keep the profile's total). Any change to a row
+ * changes the profile's Blob_ID; docs/MANIFEST.md lists the rows of each profile.
+ */
+import { PfscError } from '../errors.js';
+import type { BankParams, BankSpec, Manifest } from './types.js';
+import { MANIFEST_FORMAT } from './manifest.js';
+import { BUILTIN_GENERATORS } from './registry.js';
+
+export interface ProfileBank {
+  name: string;
+  kind: string;
+  /** Size in bytes, or 'rest': whatever the other banks leave of the profile's total. */
+  size: number | 'rest';
+  params: BankParams;
+}
+
+export interface ProfileDefinition {
+  name: string;
+  description: string;
+  seed: string;
+  /** Total size of the generated banks, in bytes. */
+  total: number;
+  banks: readonly ProfileBank[];
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+const ORCHARD: ProfileDefinition = {
+  name: 'orchard',
+  description: 'palettes, tiles and a pseudo-random tail; 16 MiB',
+  seed: 'orchard-1',
+  total: 16 * MiB,
+  banks: [
+    { name: 'const', kind: 'const', size: 1 * MiB, params: { run: 4096 } },
+    { name: 'ramp8', kind: 'ramp', size: 20 * KiB, params: { width: 1, segment: 1024, strides: '1,2,3,4,5,6,7,8,9,10,12,16,32,64,255,254,253,252,248,240' } },
+    { name: 'ramp16', kind: 'ramp', size: 64 * KiB, params: { width: 2, segment: 8192, strides: '1,2,3,4,8,16,256,65535' } },
+    { name: 'ramp32', kind: 'ramp', size: 36 * KiB, params: { width: 4, segment: 4096, strides: '1,2,4,8,16,256,4096,65536,4294967295' } },
+    { name: 'gray8', kind: 'gray', size: 256, params: { width: 1 } },
+    { name: 'gray16', kind: 'gray', size: 128 * KiB, params: { width: 2 } },
+    { name: 'gray32', kind: 'gray', size: 64 * KiB, params: { width: 4 } },
+    { name: 'lfsr', kind: 'lfsr', size: 44 * KiB, params: { tile: 4096, taps: 'b8,110,240,500,e08,1c80,3802,6000,d008,e10000,80200003' } },
+    { name: 'debruijn256', kind: 'debruijn', size: 64 * KiB, params: { k: 256, n: 2, offset: 0 } },
+    { name: 'debruijn16', kind: 'debruijn', size: 64 * KiB, params: { k: 16, n: 4, offset: 0 } },
+    { name: 'debruijn4', kind: 'debruijn', size: 64 * KiB, params: { k: 4, n: 8, offset: 0 } },
+    { name: 'debruijn2', kind: 'debruijn', size: 64 * KiB, params: { k: 2, n: 16, offset: 0 } },
+    { name: 'debruijn2-ascii', kind: 'debruijn', size: 4 * KiB, params: { k: 2, n: 12, offset: 48 } },
+    { name: 'random', kind: 'random', size: 'rest', params: {} },
+  ],
+};
+
+const PROFILES: ReadonlyMap<string, ProfileDefinition> = new Map([[ORCHARD.name, ORCHARD]]);
+
+export const DEFAULT_PROFILE = 'orchard';
+
+/** Names of the built-in profiles. */
+export const PROFILE_NAMES: readonly string[] = Object.freeze([...PROFILES.keys()]);
+
+export function profileDefinition(profile: string = DEFAULT_PROFILE): ProfileDefinition {
+  const def = PROFILES.get(profile);
+  if (def === undefined) {
+    throw new PfscError('PFSC_MANIFEST_INVALID', `unknown profile ${JSON.stringify(profile)}; known profiles: ${PROFILE_NAMES.join(', ')}`);
+  }
+  return def;
+}
+
+/** The manifest of a built-in profile, without refs. */
+export function profileManifest(profile: string = DEFAULT_PROFILE): Manifest {
+  const def = profileDefinition(profile);
+  let fixed = 0;
+  for (const b of def.banks) if (b.size !== 'rest') fixed += b.size;
+  const banks: BankSpec[] = def.banks.map((b) => {
+    const gen = BUILTIN_GENERATORS.find((g) => g.kind === b.kind);
+    if (gen === undefined) throw new PfscError('PFSC_INTERNAL', `profile ${def.name} uses unknown kind ${b.kind}`);
+    return {
+      name: b.name,
+      kind: b.kind,
+      version: gen.version,
+      size: b.size === 'rest' ? def.total - fixed : b.size,
+      params: { ...b.params },
+    };
+  });
+  return { format: MANIFEST_FORMAT, profile: def.name, seed: def.seed, banks, refs: [] };
+}
