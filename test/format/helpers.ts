@@ -1,0 +1,79 @@
+/** Test helpers: build plans and whole blueprints in memory. */
+import { BlockEncoder, encodeHeader, type BlockPlan, type PbbHeader, type StreamStats } from '../../src/format/index.js';
+
+export interface Seg {
+  op: number;
+  len: number;
+  off?: number;
+  imm?: number;
+}
+
+/** A BlockPlan from a list of segments and the spill bytes. */
+export function plan(segs: Seg[], spill: Uint8Array = new Uint8Array(0)): BlockPlan {
+  const count = segs.length;
+  const p: BlockPlan = {
+    outLength: segs.reduce((a, s) => a + s.len, 0),
+    count,
+    op: new Uint8Array(count),
+    len: new Uint32Array(count),
+    off: new Float64Array(count),
+    imm: new Uint8Array(count),
+    spill,
+  };
+  segs.forEach((s, i) => {
+    p.op[i] = s.op;
+    p.len[i] = s.len;
+    p.off[i] = s.off ?? 0;
+    p.imm[i] = s.imm ?? 0;
+  });
+  return p;
+}
+
+export function header(outputLength: number, over: Partial<PbbHeader> = {}): PbbHeader {
+  return {
+    version: 1,
+    outputLength,
+    blobId: new Uint8Array(16).fill(0xb1),
+    baseFingerprint: Uint8Array.of(1, 2, 3, 4),
+    refs: [],
+    outputDigest: new Uint8Array(16),
+    ...over,
+  };
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Encodes header + blocks into one .pbb; returns the bytes and each block's stream stats. */
+export async function buildPbb(h: PbbHeader, plans: BlockPlan[], preset?: number): Promise<{ bytes: Uint8Array; streams: StreamStats[][] }> {
+  const enc = new BlockEncoder(preset === undefined ? {} : { preset });
+  const parts = [encodeHeader(h)];
+  const streams: StreamStats[][] = [];
+  for (const p of plans) {
+    const b = await enc.encode(p);
+    parts.push(b.bytes);
+    streams.push(b.streams);
+  }
+  return { bytes: concat(parts), streams };
+}
+
+/** The plan with literal offsets and immediates of ops without one zeroed, as the decoder returns it. */
+export function normalized(p: BlockPlan): { outLength: number; count: number; op: number[]; len: number[]; off: number[]; imm: number[]; spill: number[] } {
+  const op = Array.from(p.op.subarray(0, p.count));
+  return {
+    outLength: p.outLength,
+    count: p.count,
+    op,
+    len: Array.from(p.len.subarray(0, p.count)),
+    off: Array.from(p.off.subarray(0, p.count), (f, i) => (op[i] === 0 ? 0 : f)),
+    imm: Array.from(p.imm.subarray(0, p.count), (v, i) => (op[i] === 2 || op[i] === 3 ? v : 0)),
+    spill: Array.from(p.spill),
+  };
+}
