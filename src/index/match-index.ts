@@ -18,7 +18,7 @@ export interface IndexParams {
   maxWalk: number;
 }
 
-export const REF_PARAMS: IndexParams = { k: 8, step: 1, deltaStep: 2, maxWalk: 32 };
+export const REF_PARAMS: IndexParams = { k: 8, step: 1, deltaStep: 16, maxWalk: 32 };
 export const GENERATED_PARAMS: IndexParams = { k: 16, step: 8, deltaStep: 8, maxWalk: 8 };
 
 export interface IndexPart {

@@ -66,6 +66,10 @@ export class Planner {
   private readonly costBase: CostModel;
   private readonly hasDeltas: boolean;
   private readonly literalByte: number | undefined;
+  /** Block position where the previous copy ended (negative: it ended in an earlier block). */
+  private lastOut = 0;
+  /** Length of the previous block, to re-base lastOut. */
+  private blockStartShift = 0;
 
   constructor(index: MatchIndex, options: PlannerOptions = {}) {
     this.parts = index.parts;
@@ -73,8 +77,8 @@ export class Planner {
     this.minGen = options.minGeneratedMatch ?? 48;
     this.minRep = options.minRepMatch ?? 4;
     this.goodEnough = options.goodEnough ?? 256;
-    this.minFar = options.minFarMatch ?? 0;
-    this.nearDelta = options.nearDelta ?? 64;
+    this.minFar = options.minFarMatch ?? 40;
+    this.nearDelta = options.nearDelta ?? 256;
     this.costBase = { ...DEFAULT_COST, ...options.cost };
     this.hasDeltas = index.parts.some((p) => p.xor !== undefined);
     this.literalByte = options.cost?.literalByte;
@@ -91,7 +95,8 @@ export class Planner {
     const compressed = compressedMask(regions);
     const st = this.state;
     let litStart = 0;
-    let lastOut = 0; // input position where the previous copy ended (block-relative)
+    // Input position where the previous copy ended, relative to this block.
+    this.lastOut -= this.blockStartShift;
     let i = 0;
     const best: Candidate = { gain: 0, start: 0, length: 0, offset: 0, op: OP_COPY, imm: 0 };
 
@@ -100,8 +105,8 @@ export class Planner {
       best.length = 0;
       const skipGenerated = compressed !== undefined && compressed(i);
       // (1) the previous copy's diagonal, and straight after its end
-      this.tryRep(t, i, litStart, st.prevEnd + (i - lastOut), st.prevOp, st.prevImm, cost, best);
-      if (i !== lastOut) this.tryRep(t, i, litStart, st.prevEnd, st.prevOp, st.prevImm, cost, best);
+      this.tryRep(t, i, litStart, st.prevEnd + (i - this.lastOut), st.prevOp, st.prevImm, cost, best);
+      if (i !== this.lastOut) this.tryRep(t, i, litStart, st.prevEnd, st.prevOp, st.prevImm, cost, best);
       // (2) identity probes
       if (best.length < this.goodEnough) {
         const h8 = i + 8 <= n ? hash8(t, i, 0) : -1;
@@ -135,12 +140,13 @@ export class Planner {
       out.copy(best.op, best.offset, best.length, best.imm);
       i = best.start + best.length;
       litStart = i;
-      lastOut = i;
+      this.lastOut = i;
       st.prevEnd = best.offset + best.length;
       st.prevOp = best.op;
       st.prevImm = best.imm;
     }
     out.literal(litStart, n - litStart);
+    this.blockStartShift = n;
     return out.finish();
   }
 
@@ -175,7 +181,8 @@ export class Planner {
     const length = fwd + back;
     if (!part.isRef && length < this.minGen) return;
     const offset = part.start + q - back;
-    const delta = offset - this.state.prevEnd;
+    // The format codes an offset relative to the previous copy's diagonal (docs/FORMAT.md).
+    const delta = offset - (this.state.prevEnd + (i - back - this.lastOut));
     if (length < this.minFar && (delta > this.nearDelta || delta < -this.nearDelta)) return;
     const gain = length * cost.literalByte - copyCost(cost, length, delta, op !== OP_COPY);
     if (gain > best.gain || (gain === best.gain && length > best.length)) {
