@@ -43,7 +43,7 @@ function report(over: Partial<InspectReport> = {}): InspectReport {
  * and no bare '<' or '&' in text or attributes.
  */
 function checkWellFormed(xml: string): void {
-  let body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
+  const body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
   const stack: string[] = [];
   let roots = 0;
   const tag = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"]*")*)\s*(\/?)>/y;
@@ -72,7 +72,6 @@ function checkWellFormed(xml: string): void {
   }
   expect(stack).toEqual([]);
   expect(roots).toBe(1);
-  body = '';
 }
 
 function legendRows(svg: string): string[][] {
