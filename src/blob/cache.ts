@@ -11,7 +11,7 @@
  * record, is reported through onWarning and rebuilt, never used.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -146,7 +146,8 @@ export class PfscCache {
       } catch (e) {
         throw cacheError(`cannot open the cache catalog ${catalog}`, e);
       }
-      opts.onWarning?.(`cache catalog ${catalog} could not be opened (${errText(first)}); moved it to ${aside} and started a new one`);
+      const why = first instanceof PfscError ? first.message : `cache catalog ${catalog} could not be opened (${errText(first)})`;
+      opts.onWarning?.(`${why}; moved it to ${aside} and started a new one`);
     }
     const cache = new PfscCache(dir, db);
     cache.removeStaleTemps();
@@ -365,7 +366,62 @@ export class PfscCache {
   }
 }
 
+const LMDB_MAGIC = 0xbeefc0de;
+
+/**
+ * Why an existing catalog file must not be handed to lmdb, or undefined when it looks whole.
+ * lmdb maps the file and trusts it: a truncated or overwritten file crashes the process
+ * instead of failing. So before opening, the meta pages are checked as lmdb reads them:
+ * the magic number in page 0 and page 1, a sane page size, and the newest meta's last
+ * page inside the file.
+ */
+export function catalogProblem(path: string): string | undefined {
+  let bytes: Buffer;
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return 'it is not a regular file';
+    size = st.size;
+    if (size === 0) return undefined;
+    if (size < 1024) return `it has only ${size} bytes`;
+    // Two pages of the largest page size hold every meta page lmdb reads.
+    bytes = Buffer.alloc(Math.min(size, 2 * 65536));
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, bytes, 0, bytes.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : `it cannot be read (${errText(e)})`;
+  }
+  // The meta page header is 16 or 24 bytes depending on the lmdb build; find the magic.
+  const hdr = [24, 16].find((h) => bytes.length >= h + 4 && bytes.readUInt32LE(h) === LMDB_MAGIC);
+  if (hdr === undefined) return 'it does not start with an lmdb meta page';
+  const psize = bytes.readUInt32LE(hdr + 24);
+  if (psize < 512 || psize > 65536 || (psize & (psize - 1)) !== 0) return `its page size ${psize} is not valid`;
+  if (size < 2 * psize) return `it has ${size} bytes, less than two ${psize}-byte pages`;
+  if (bytes.readUInt32LE(psize + hdr) !== LMDB_MAGIC) return 'its second meta page is damaged';
+  let newest = -1;
+  let lastPage = 0;
+  for (const at of [0, psize / 2, psize]) {
+    if (bytes.readUInt32LE(at + hdr) !== LMDB_MAGIC) continue;
+    const last = Number(bytes.readBigUInt64LE(at + hdr + 120));
+    const txn = Number(bytes.readBigUInt64LE(at + hdr + 128));
+    if (txn > newest) {
+      newest = txn;
+      lastPage = last;
+    }
+  }
+  if (!Number.isSafeInteger(lastPage) || (lastPage + 1) * psize > size) {
+    return `its meta page says it holds ${lastPage + 1} pages, but the file has ${size} bytes (truncated or damaged)`;
+  }
+  return undefined;
+}
+
 function openCatalog(path: string): RootDatabase<CatalogRecord, string> {
+  const problem = catalogProblem(path);
+  if (problem !== undefined) throw new PfscError('PFSC_CACHE', `catalog ${path} is damaged: ${problem}`);
   const db = openLmdb<CatalogRecord, string>({ path, encoding: 'json', compression: false });
   // Touch the catalog so a file lmdb cannot read fails here, not at first use.
   db.get('');

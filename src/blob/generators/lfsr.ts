@@ -56,8 +56,20 @@ function stateAfter(mask: number, n: number, e: number): number {
   return v;
 }
 
+const maximalMemo = new Map<number, boolean>();
+
 /** True when the register with this mask has period 2^n - 1 (all nonzero states). */
 export function isMaximalLfsr(mask: number): boolean {
+  if (!Number.isInteger(mask) || mask < 0 || mask > 0xffffffff) return false;
+  let known = maximalMemo.get(mask);
+  if (known === undefined) {
+    known = checkMaximal(mask);
+    if (maximalMemo.size < 4096) maximalMemo.set(mask, known);
+  }
+  return known;
+}
+
+function checkMaximal(mask: number): boolean {
   const n = lfsrDegree(mask);
   if (n < 2 || n > 32) return false;
   const period = 2 ** n - 1;
