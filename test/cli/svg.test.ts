@@ -197,3 +197,15 @@ describe('inspect SVG', () => {
     expect(svg).toContain('empty output');
   });
 });
+
+describe('inspect SVG legend names', () => {
+  it('cuts very long names, keeping the full name in the tooltip', () => {
+    const long = 'bank-with-a-very-long-name-'.repeat(4);
+    const svg = renderInspectSvg(report({ perBank: undefined, map: [{ start: 0, length: 1000, source: long }] }));
+    checkWellFormed(svg);
+    const shown = legendRows(svg)[0]?.[0] ?? '';
+    expect([...shown].length).toBe(48);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(svg).toContain(`<title>${long}: 1,000 bytes, 100.0% of the output</title>`);
+  });
+});

@@ -144,6 +144,14 @@ export function barRects(report: InspectReport, sources: readonly string[], widt
   return rects;
 }
 
+/** Legend names longer than this are cut (the full name is in the entry's tooltip). */
+const MAX_NAME = 48;
+
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
@@ -192,8 +200,8 @@ export function renderInspectSvg(report: InspectReport, options: SvgOptions = {}
   const colors = legend.map((e) => e.color);
   o.push('<g shape-rendering="crispEdges">');
   for (const r of barRects(report, names, barWidth)) {
-    const from = Math.floor((r.x * total) / barWidth);
-    const to = Math.min(total, Math.ceil(((r.x + r.width) * total) / barWidth));
+    const from = Math.round((r.x * total) / barWidth);
+    const to = Math.min(total, Math.round(((r.x + r.width) * total) / barWidth));
     const label = `${names[r.source] ?? ''}: bytes ${groupDigits(from)} to ${groupDigits(to)}`;
     o.push(
       `<rect x="${MARGIN + r.x}" y="${BAR_Y}" width="${r.width}" height="${BAR_H}" fill="${colors[r.source] ?? UNMAPPED_COLOR}"><title>${escapeXml(label)}</title></rect>`,
@@ -224,8 +232,9 @@ export function renderInspectSvg(report: InspectReport, options: SvgOptions = {}
     const y = LEGEND_Y + i * ROW_H;
     const kind = e.kind === 'bank' ? 'blob bank' : e.kind === 'ref' ? 'ref (a file both sides hold)' : e.kind === 'spill' ? 'spill (carried in the blueprint)' : 'not covered by the map';
     o.push(`<g class="legend-entry">`);
+    o.push(`<title>${escapeXml(`${e.name}: ${groupDigits(e.bytes)} bytes, ${percent(e.bytes, total)} of the output`)}</title>`);
     o.push(`<rect x="${MARGIN}" y="${y}" width="14" height="14" fill="${e.color}" stroke="#444" stroke-width="0.5"/>`);
-    o.push(`<text class="l" x="${nameX}" y="${y + 12}">${escapeXml(e.name)}</text>`);
+    o.push(`<text class="l" x="${nameX}" y="${y + 12}">${escapeXml(shorten(e.name, MAX_NAME))}</text>`);
     o.push(`<text class="l n" x="${bytesX}" y="${y + 12}" text-anchor="end">${escapeXml(`${groupDigits(e.bytes)} B`)}</text>`);
     o.push(`<text class="l n" x="${shareX}" y="${y + 12}" text-anchor="end">${escapeXml(percent(e.bytes, total))}</text>`);
     o.push(`<text class="s" x="${kindX}" y="${y + 12}">${escapeXml(kind)}</text>`);
