@@ -1,4 +1,4 @@
-// Shared helpers for bench/compare.js and bench/run.js: locations, the dev corpus, hashing
+// Code shared by bench/compare.js and bench/run.js: locations, the dev corpus, hashing
 // and plain-text tables. Plain ESM, no build step.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
