@@ -14,3 +14,4 @@ export { readBlocks, type DecodeLimits, type DecodedBlock } from './block-decode
 export { bufferByteSource, fileByteSource, type ByteSource, type FileByteSource } from './source.js';
 export { Digest16, digest16, toHex, fromHex, bytesEqual } from './digest.js';
 export { DEFAULT_LZMA_PRESET, LZMA_PRESET_EXTREME } from './lzma2.js';
+export { varintLength, writeVarint, zigzagEncode, zigzagDecode } from './varint.js';
