@@ -207,7 +207,7 @@ export class PfscCache {
       return undefined;
     }
     if (raw.kind !== kind) {
-      warn(`cache entry ${key} holds a ${raw.kind}, not a ${kind}; rebuilding it`);
+      warn(`cache entry ${key} holds kind ${raw.kind}, not ${kind}; rebuilding it`);
       return undefined;
     }
     let fh;

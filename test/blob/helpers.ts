@@ -58,8 +58,13 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs `node --input-type=module -e script args...` and collects its output. */
-export function runNodeScript(script: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ChildResult> {
+/**
+ * Runs `node --input-type=module -e script -- args...` (the script sees the args from
+ * process.argv[1]) and collects its output. PFSC_HOME points into a temp folder, so a
+ * script that forgets its home never touches the user's cache.
+ */
+export function runNodeScript(script: string, args: string[] = []): Promise<ChildResult> {
+  const env = { ...process.env, PFSC_HOME: join(tempDir('pfsc-blob-child-home-'), 'home') };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script, '--', ...args], {
       cwd: ROOT,
