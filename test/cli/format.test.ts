@@ -53,7 +53,10 @@ describe('inspect table', () => {
     segments: { copy: 5, copyXor: 2, copyAdd: 1, literal: 2 },
     bytesFrom: { banks: 3000, refs: 900, spill: 100 },
     rawRatio: 0.025,
-    perBank: [{ name: 'debruijn', kind: 'debruijn', isRef: false, bytes: 3000 }],
+    perBank: [
+      { name: 'debruijn', kind: 'debruijn', isRef: false, bytes: 3000 },
+      { name: 'ramp8', kind: 'ramp', isRef: false, bytes: 0 },
+    ],
     map: [{ start: 0, length: 4000, source: 'debruijn' }],
   };
   it('shows the header, streams, segments, sources and banks', () => {
@@ -68,7 +71,11 @@ describe('inspect table', () => {
     expect(text).toMatch(/debruijn\s+debruijn\s+no\s+3,000\s+75\.0%/);
     expect(text).toContain('raw_ratio       0.0250');
     expect(text).not.toContain('output map');
-    expect(renderInspectTable(r, { map: true })).toContain('output map (1 runs)');
+    expect(text).toContain('(1 other bank supplied no bytes; -v lists them)');
+    expect(text).not.toMatch(/ramp8/);
+    const verbose = renderInspectTable(r, { map: true });
+    expect(verbose).toContain('output map (1 runs)');
+    expect(verbose).toMatch(/ramp8\s+ramp\s+no\s+0\s+0\.0%/);
     expect(renderInspectTable({ ...r, perBank: undefined })).toContain('per bank: unknown');
   });
 });

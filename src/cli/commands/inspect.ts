@@ -32,7 +32,7 @@ export function inspectCommand(ctx: CliContext): Command {
   addForceOption(cmd, 'the SVG file');
   addRefOption(cmd);
   addProfileOption(cmd);
-  cmd.option('-v, --verbose', 'also list every run of the output map; print stacks on internal errors');
+  cmd.option('-v, --verbose', 'also list banks that supplied no bytes and every run of the output map');
   addJsonOption(cmd, 'the inspect report');
   cmd.addHelpText('after', EXAMPLES);
   cmd.action(async (file: string, opts: InspectCliOptions) => runInspect(ctx, file, opts));

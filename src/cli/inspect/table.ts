@@ -6,7 +6,7 @@ import type { InspectReport } from '../../api-types.js';
 import { groupDigits, hex, humanBytes, keyValues, percent, streamTable, table } from '../format.js';
 
 export interface TableOptions {
-  /** Also list every run of the output map. */
+  /** Also list every run of the output map, and banks that supplied no bytes. */
   map?: boolean;
 }
 
@@ -77,13 +77,19 @@ export function renderInspectTable(r: InspectReport, options: TableOptions = {})
   );
 
   if (r.perBank && r.perBank.length > 0) {
+    // Banks that supplied nothing are listed only with --verbose.
+    const shown = options.map ? r.perBank : r.perBank.filter((b) => b.bytes > 0);
+    const idle = r.perBank.length - shown.length;
     parts.push('\nper bank\n');
-    parts.push(
-      table(
-        [{ header: 'bank' }, { header: 'kind' }, { header: 'ref' }, { header: 'bytes', align: 'right' }, { header: 'share', align: 'right' }],
-        r.perBank.map((b) => [b.name, b.kind, b.isRef ? 'yes' : 'no', groupDigits(b.bytes), percent(b.bytes, total)]),
-      ),
-    );
+    if (shown.length > 0) {
+      parts.push(
+        table(
+          [{ header: 'bank' }, { header: 'kind' }, { header: 'ref' }, { header: 'bytes', align: 'right' }, { header: 'share', align: 'right' }],
+          shown.map((b) => [b.name, b.kind, b.isRef ? 'yes' : 'no', groupDigits(b.bytes), percent(b.bytes, total)]),
+        ),
+      );
+    }
+    if (idle > 0) parts.push(`  (${idle} other bank${idle === 1 ? '' : 's'} supplied no bytes; -v lists them)\n`);
   } else {
     parts.push('\nper bank: unknown (the local blob does not match this blueprint; pass the same --ref files and --profile as the build)\n');
   }
