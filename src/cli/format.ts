@@ -1,5 +1,5 @@
 /**
- * Small text helpers for the command-line output: byte counts, times, percentages,
+ * Small text functions for the command-line output: byte counts, times, percentages,
  * aligned tables and JSON with byte arrays shown as hex.
  */
 

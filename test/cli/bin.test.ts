@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, makeTemp } from './helpers.js';
+import { BIN, makeTemp } from './harness.js';
 
 const dir = makeTemp('bin');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.js';
 import { createProgram } from '../../src/cli/main.js';
-import { ROOT } from './helpers.js';
+import { ROOT } from './harness.js';
 
 const errorsMd = readFileSync(join(ROOT, 'docs', 'ERRORS.md'), 'utf8');
 const cliMd = readFileSync(join(ROOT, 'docs', 'CLI.md'), 'utf8');

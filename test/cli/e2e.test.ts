@@ -6,7 +6,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, detectApi, hasNoStack, makeTemp, pseudoRandom, runCli, runWithClosedStdout } from './helpers.js';
+import { assertBuilt, detectApi, hasNoStack, makeTemp, pseudoRandom, runCli, runWithClosedStdout } from './harness.js';
 
 const apiReady = detectApi();
 const SLOW = 300_000;

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, detectApi, hasNoStack, makeTemp, pseudoRandom, runCli } from './helpers.js';
+import { assertBuilt, detectApi, hasNoStack, makeTemp, pseudoRandom, runCli } from './harness.js';
 
 const apiReady = detectApi();
 let home: string;

@@ -4,7 +4,7 @@ import { groupDigits, humanBytes, humanMs, percent, table, toJson } from '../../
 import { renderInspectTable } from '../../src/cli/inspect/table.js';
 import { LazyProgress, progressFor } from '../../src/cli/progress.js';
 
-describe('text helpers', () => {
+describe('text formatting', () => {
   it('formats byte counts', () => {
     expect(humanBytes(0)).toBe('0 B');
     expect(humanBytes(1023)).toBe('1023 B');

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, hasNoStack, makeTemp, ROOT, runCli, runWithClosedStdout } from './helpers.js';
+import { assertBuilt, hasNoStack, makeTemp, ROOT, runCli, runWithClosedStdout } from './harness.js';
 
 let home: string;
 let work: string;
