@@ -22,10 +22,9 @@ import { PfscError } from './errors.js';
 import { fileByteSource, readHeader } from './format/index.js';
 import { checkBlobMatches } from './runtime/check.js';
 import { replayBlueprint } from './runtime/replay.js';
-import { scanBlueprint } from './runtime/inspect.js';
 import { builtinPlugins } from './stages/builtin.js';
 import { spoolStdin, tempPath } from './io/temp.js';
-import { buildInspectReport } from './inspect-report.js';
+import { inspectBlueprint } from './inspect-report.js';
 
 const DEFAULT_PROFILE = 'orchard';
 
@@ -143,9 +142,8 @@ export async function inspect(opts: { input: string; refs?: string[]; profile?: 
   await checkRefs(opts.refs ?? []);
   const src = await fileByteSource(opts.input);
   try {
-    const scan = await scanBlueprint(src);
     const resolved = await resolveManifest({ profile: opts.profile ?? DEFAULT_PROFILE, refs: opts.refs ?? [] });
-    return buildInspectReport(opts.input, src.size, scan, resolved);
+    return await inspectBlueprint(opts.input, src, resolved);
   } finally {
     await src.close();
   }

@@ -237,17 +237,21 @@ export class Planner {
     best: Candidate,
   ): void {
     const part = this.parts[p];
-    const d = op === OP_COPY_XOR ? part.xor! : part.add!;
-    const { head, prev, step, k, bits } = d.table;
-    const seq = d.seq;
+    const table = op === OP_COPY_XOR ? part.xor! : part.add!;
+    const { head, prev, step, k, bits } = table;
     const b = part.bytes;
+    const isXor = op === OP_COPY_XOR;
+    const last = k - 1;
     let e = head[hFull >>> (32 - bits)];
     let walked = 0;
     while (e >= 0 && walked < part.params.maxWalk) {
       walked++;
       const q = e * step;
       e = prev[e];
-      if (td[i] !== seq[q] || td[i + k - 1] !== seq[q + k - 1]) continue;
+      // Quick reject on the first and last delta of the k-gram, computed from the bytes.
+      const d0 = isXor ? b[q] ^ b[q + 1] : (b[q + 1] - b[q]) & 255;
+      const dk = isXor ? b[q + last] ^ b[q + last + 1] : (b[q + last + 1] - b[q + last]) & 255;
+      if (td[i] !== d0 || td[i + last] !== dk) continue;
       const imm = op === OP_COPY_XOR ? t[i] ^ b[q] : (t[i] - b[q]) & 255;
       if (imm === 0) continue; // an identity match; identity probes own those
       const fwd = forwardTransformed(op, imm, t, i, b, q, Math.min(t.length - i, b.length - q));
