@@ -282,3 +282,22 @@ describe('fuzzing', () => {
     }
   });
 });
+
+describe('the worked example of docs/MANIFEST.md (section 4.1)', () => {
+  it('has the documented canonical forms, ids and bytes', async () => {
+    const { generateBase, generateBank } = await import('../../src/blob/index.js');
+    const m = parseManifestJson(
+      '{"format":1,"profile":"example","seed":"demo","banks":[{"name":"runs","kind":"const","version":1,"size":8,"params":{"run":3}},' +
+        '{"name":"tiles","kind":"debruijn","version":1,"size":8,"params":{"k":2,"n":3,"offset":48}}],' +
+        '"refs":[{"name":"ref0","size":3,"sha256":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}]}',
+    );
+    expect(canonicalManifest(m, false)).toBe(
+      '{"banks":[{"kind":"const","name":"runs","params":{"run":3},"size":8,"version":1},{"kind":"debruijn","name":"tiles","params":{"k":2,"n":3,"offset":48},"size":8,"version":1}],"format":1,"profile":"example","seed":"demo"}',
+    );
+    expect(toHex(manifestBaseId(m))).toBe('35f062d8583bc17559fd49104467420f');
+    expect(toHex(manifestBlobId(m))).toBe('ebb6b52dd516cf0afe0b15ad716f72fc');
+    expect(Buffer.from(generateBase(m)).toString('hex')).toBe('00000001010102023030303130313131');
+    const tail = generateBank({ name: 'tail', kind: 'random', version: 1, size: 32, params: {} }, 'demo');
+    expect(Buffer.from(tail).toString('hex')).toBe('c07cb1eac438bbf5d076acaa23d43c3404a6c5c30e7026513ecde3dcbe0d9a63');
+  });
+});
