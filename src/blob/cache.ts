@@ -419,8 +419,18 @@ export function catalogProblem(path: string): string | undefined {
   return undefined;
 }
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 function openCatalog(path: string): RootDatabase<CatalogRecord, string> {
-  const problem = catalogProblem(path);
+  let problem = catalogProblem(path);
+  // Another process may be creating the catalog right now: give it a moment to finish
+  // writing its first pages before calling the file damaged.
+  for (let i = 0; problem !== undefined && i < 4; i++) {
+    sleepSync(50);
+    problem = catalogProblem(path);
+  }
   if (problem !== undefined) throw new PfscError('PFSC_CACHE', `catalog ${path} is damaged: ${problem}`);
   const db = openLmdb<CatalogRecord, string>({ path, encoding: 'json', compression: false });
   // Touch the catalog so a file lmdb cannot read fails here, not at first use.

@@ -54,6 +54,7 @@ export { readRefFile, refFileSize, refGenerator } from './generators/ref.js';
 export {
   CACHE_KEY_PATTERN,
   CACHE_KIND_PATTERN,
+  catalogProblem,
   PfscCache,
   resolvePfscHome,
   type CacheEntry,
