@@ -111,7 +111,7 @@ export async function* readBlocks(
   if (total > maxOutput) fail('PFSC_PBB_LIMIT', `header declares ${total} output bytes; the limit is ${maxOutput}`);
   const rd = new Reader(src, headerLength);
   let done = 0;
-  let prevCopyEnd = 0;
+  let diagonal = 0; // offset − output position of the previous copy, carried across blocks
   let b = 0;
   const cur: VarintCursor = { pos: 0 };
   while (done < total) {
@@ -205,16 +205,17 @@ export async function* readBlocks(
       let i = 0;
       const what = (): string => `${where}: offsets stream, segment ${i}`;
       cur.pos = 0;
-      for (; i < count; i++) {
+      let pos = done; // output position of segment i in the file
+      for (; i < count; pos += len[i]!, i++) {
         if (op[i] === OP_LITERAL) continue;
         const z = readVarint(offsetsRaw, cur, offsetsRaw.length, what);
         if (z < 0) fail('PFSC_PBB_CORRUPT', `${where}: offsets stream ends before segment ${i}`);
-        const o = prevCopyEnd + zigzagDecode(z);
+        const o = pos + diagonal + zigzagDecode(z);
         if (o < 0) fail('PFSC_PBB_CORRUPT', `${what()}: offset is negative (${o})`);
         const end = o + len[i]!;
         if (end >= MAX_COPY_END) fail('PFSC_PBB_CORRUPT', `${what()}: copy end ${end} is 2^52 or more`);
         off[i] = o;
-        prevCopyEnd = end;
+        diagonal = o - pos;
       }
       if (cur.pos !== offsetsRaw.length) {
         fail('PFSC_PBB_CORRUPT', `${where}: offsets stream has ${offsetsRaw.length - cur.pos} bytes left after ${copies} offsets`);

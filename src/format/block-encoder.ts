@@ -1,6 +1,6 @@
 /**
  * Packs blocks (docs/FORMAT.md, "Block"). One BlockEncoder writes the blocks of one file
- * in order: copy offsets are coded relative to the end of the previous copy, carried
+ * in order: copy offsets are coded relative to the previous copy's diagonal, carried
  * from block to block.
  */
 import { MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES, MAX_VARINT_BYTES, STREAM_NAMES } from './constants.js';
@@ -59,7 +59,9 @@ export async function codeStream(name: StreamStats['name'], raw: Uint8Array, pre
 export class BlockEncoder {
   private readonly preset: number;
   /** End (offset + length) of the last copy written so far; 0 at the start of the file. */
-  private prevCopyEnd = 0;
+  /** Diagonal (offset − output position) of the previous copy, and the output position of this block: both carried across blocks. */
+  private prevDiagonal = 0;
+  private outputPosition = 0;
   private blockIndex = 0;
 
   constructor(opts: BlockEncoderOptions = {}) {
@@ -128,19 +130,23 @@ export class BlockEncoder {
     let lp = 0;
     let fp = 0;
     let ip = 0;
-    let prevEnd = this.prevCopyEnd;
+    let diagonal = this.prevDiagonal;
+    let pos = this.outputPosition;
     for (let i = 0; i < count; i++) {
       const o = op[i]!;
       const l = len[i]!;
       lp = writeVarint(lengths, lp, l);
       if (o !== OP_LITERAL) {
         const f = off[i]!;
-        fp = writeVarint(offsets, fp, zigzagEncode(f - prevEnd));
-        prevEnd = f + l;
+        // Predicted: the same diagonal as the previous copy (an edit inside a copied region costs 0).
+        fp = writeVarint(offsets, fp, zigzagEncode(f - (pos + diagonal)));
+        diagonal = f - pos;
         if (opHasImmediate(o)) immediates[ip++] = imm[i]!;
       }
+      pos += l;
     }
-    this.prevCopyEnd = prevEnd;
+    this.prevDiagonal = diagonal;
+    this.outputPosition = pos;
     this.blockIndex++;
     return [ops, lengths.subarray(0, lp), offsets.subarray(0, fp), immediates, plan.spill];
   }

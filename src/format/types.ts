@@ -21,7 +21,7 @@ export function opHasImmediate(op: number): boolean {
  * One block's segments, struct-of-arrays. A file's output is the concatenation of its
  * blocks' outputs; each block's output is the concatenation of its segments' outputs.
  * Copy offsets are absolute positions in the blob; the encoder codes them relative to the
- * end of the previous copy (carried across blocks), the decoder turns them back.
+ * previous copy's diagonal (carried across blocks), the decoder turns them back.
  */
 export interface BlockPlan {
   /** Output bytes this block produces; equals the sum of len[0..count). */

@@ -40,7 +40,7 @@ const GOLDEN_BLOCK = hex(`
   0a 03
   03 00 01 00 02
   03 00 04 03 03
-  04 00 c8 01 c5 01
+  04 00 c8 01 cb 01
   01 00 07
   03 00 61 62 63
 `);
@@ -81,12 +81,13 @@ describe('blocks', () => {
       plan([{ op: OP_COPY, len: 1000, off: 5000 }, { op: OP_COPY_XOR, len: 10, off: 6000, imm: 0xff }]),
       plan([{ op: OP_COPY_ADD, len: 7, off: 6010, imm: 3 }, { op: OP_LITERAL, len: 2 }, { op: OP_COPY, len: 5, off: 0 }], Uint8Array.of(9, 8)),
       plan([{ op: OP_LITERAL, len: 3 }], Uint8Array.of(1, 2, 3)),
-      plan([{ op: OP_COPY, len: 9, off: 5 }]),
+      plan([{ op: OP_COPY, len: 9, off: 8 }]),
     ];
     const blocks = await roundTrip(plans);
     expect(blocks.map((b) => b.outputStart)).toEqual([0, 1010, 1024, 1027]);
     expect(blocks.map((b) => b.index)).toEqual([0, 1, 2, 3]);
-    // Block 3's only copy starts where block 1's last copy ended: offset delta 0, one byte.
+    // Block 3's only copy (output 1027, offset 8) lies on the diagonal of block 1's last copy
+    // (output 1019, offset 0) across block 2's literals: offset delta 0, one byte.
     expect(blocks[3]!.streams[2]).toMatchObject({ rawBytes: 1 });
   });
 
@@ -181,13 +182,13 @@ describe('decoder checks', () => {
     ['more segments than bytes', '02 03', 2, 'PFSC_PBB_CORRUPT'],
     ['ops raw length differs from count', '0a 03 02 00 01 00', 10, 'PFSC_PBB_CORRUPT'],
     ['unknown op', '0a 03 03 00 01 04 02', 10, 'PFSC_PBB_CORRUPT'],
-    ['lengths sum short', '0a 03 03 00 01 00 02 03 00 04 03 02 04 00 c8 01 c5 01 01 00 07 03 00 61 62 63', 10, 'PFSC_PBB_CORRUPT'],
+    ['lengths sum short', '0a 03 03 00 01 00 02 03 00 04 03 02 04 00 c8 01 cb 01 01 00 07 03 00 61 62 63', 10, 'PFSC_PBB_CORRUPT'],
     ['zero length', '0a 03 03 00 01 00 02 03 00 00 03 03', 10, 'PFSC_PBB_CORRUPT'],
     ['lengths stream too long', '0a 03 03 00 01 00 02 04 00 04 03 03 00', 10, 'PFSC_PBB_CORRUPT'],
     ['negative offset', '0a 03 03 00 01 00 02 03 00 04 03 03 04 00 01 00 c5 01', 10, 'PFSC_PBB_CORRUPT'],
     ['offsets stream short', '0a 03 03 00 01 00 02 03 00 04 03 03 02 00 c8 01', 10, 'PFSC_PBB_CORRUPT'],
-    ['immediates count', '0a 03 03 00 01 00 02 03 00 04 03 03 04 00 c8 01 c5 01 02 00 07 07', 10, 'PFSC_PBB_CORRUPT'],
-    ['spill length', '0a 03 03 00 01 00 02 03 00 04 03 03 04 00 c8 01 c5 01 01 00 07 02 00 61 62', 10, 'PFSC_PBB_CORRUPT'],
+    ['immediates count', '0a 03 03 00 01 00 02 03 00 04 03 03 04 00 c8 01 cb 01 02 00 07 07', 10, 'PFSC_PBB_CORRUPT'],
+    ['spill length', '0a 03 03 00 01 00 02 03 00 04 03 03 04 00 c8 01 cb 01 01 00 07 02 00 61 62', 10, 'PFSC_PBB_CORRUPT'],
     ['LZMA2 size not below raw size', '0a 03 03 03 01 00 02', 10, 'PFSC_PBB_CORRUPT'],
     ['LZMA2 garbage', '0a 03 03 02 ff ff', 10, 'PFSC_PBB_CORRUPT'],
     ['stored data past the end', '0a 03 03 00 01', 10, 'PFSC_PBB_TRUNCATED'],
