@@ -84,6 +84,19 @@ export class Planner {
     this.literalByte = options.cost?.literalByte;
   }
 
+  /** Where the planner stands between blocks; restore it to plan a block again another way. */
+  saveState(): { prevEnd: number; prevOp: number; prevImm: number; lastOut: number; blockStartShift: number } {
+    return { ...this.state, lastOut: this.lastOut, blockStartShift: this.blockStartShift };
+  }
+
+  restoreState(s: ReturnType<Planner['saveState']>): void {
+    this.state.prevEnd = s.prevEnd;
+    this.state.prevOp = s.prevOp;
+    this.state.prevImm = s.prevImm;
+    this.lastOut = s.lastOut;
+    this.blockStartShift = s.blockStartShift;
+  }
+
   /** Plans one block. `regions` are relative to the block (hints); may be empty. */
   planBlock(block: Uint8Array, regions: readonly Region[] = []): BlockPlan {
     const t = Buffer.from(block.buffer, block.byteOffset, block.length);

@@ -1,27 +1,78 @@
-/** Built-in plan stage: the greedy cost-model planner over the match index. */
+/**
+ * Built-in plan stage: the greedy cost-model planner over the match index.
+ *
+ * The planner's thresholds are estimates, and the best ones differ between files (a few
+ * edits in a large file favour long copies only; new text stitched from pieces of the ref
+ * favours short ones). When a block's spill is small, coding it is cheap, so the stage plans
+ * the block under a few settings, codes each plan, and keeps the one with the fewest wire
+ * bytes: the cost model, measured instead of estimated.
+ */
 import type { Compiler } from '../compiler/compiler.js';
 import type { Compilation } from '../compiler/compilation.js';
-import { Planner, type Region } from '../plan/planner.js';
+import { BlockEncoder } from '../format/index.js';
+import type { BlockPlan } from '../format/types.js';
+import { Planner, type PlannerOptions, type Region } from '../plan/planner.js';
+
+/** Settings tried besides the default, tuned on the dev corpus's warm pairs. */
+export const PLAN_VARIANTS: readonly PlannerOptions[] = [
+  { minFarMatch: 0 },
+  { minFarMatch: 28, nearDelta: 64 },
+  { minFarMatch: 32, nearDelta: 1024 },
+];
+
+/** Blocks whose default plan spills more than this are not re-planned (coding gets slow). */
+export const TRIAL_SPILL_LIMIT = 64 * 1024;
+
+interface PlannerSet {
+  main: Planner;
+  variants: Planner[];
+}
+
+async function wireBytes(plan: BlockPlan): Promise<number> {
+  return (await new BlockEncoder().encode(plan)).bytes.length;
+}
 
 export class PlanPlugin {
   readonly name = 'pfsc:plan';
-  private readonly planners = new WeakMap<Compilation, Planner>();
+  private readonly planners = new WeakMap<Compilation, PlannerSet>();
 
   apply(compiler: Compiler): void {
     compiler.hooks.plan.tapPromise(this.name, async (c, block) => {
-      let planner = this.planners.get(c);
-      if (!planner) {
-        planner = new Planner(c.requireIndex());
-        this.planners.set(c, planner);
+      let set = this.planners.get(c);
+      if (!set) {
+        const index = c.requireIndex();
+        set = { main: new Planner(index), variants: PLAN_VARIANTS.map((o) => new Planner(index, o)) };
+        this.planners.set(c, set);
       }
-      const end = block.position + block.bytes.length;
-      const regions: Region[] = c.regions
-        .filter((r) => r.start < end && r.start + r.length > block.position)
-        .map((r) => {
-          const start = Math.max(r.start, block.position);
-          return { kind: r.kind, start: start - block.position, length: Math.min(r.start + r.length, end) - start };
-        });
-      return planner.planBlock(block.bytes, regions);
+      const regions = regionsInBlock(c.regions, block.position, block.bytes.length);
+      const before = set.main.saveState();
+      let best = set.main.planBlock(block.bytes, regions);
+      if (best.spill.length > TRIAL_SPILL_LIMIT || best.count <= 1) return best;
+      let bestBytes = await wireBytes(best);
+      let bestState = set.main.saveState();
+      for (const v of set.variants) {
+        v.restoreState(before);
+        const plan = v.planBlock(block.bytes, regions);
+        const bytes = await wireBytes(plan);
+        if (bytes < bestBytes) {
+          best = plan;
+          bestBytes = bytes;
+          bestState = v.saveState();
+        }
+      }
+      set.main.restoreState(bestState);
+      return best;
     });
   }
+}
+
+/** The hint regions overlapping a block, relative to the block. */
+function regionsInBlock(all: readonly Region[], position: number, length: number): Region[] {
+  const end = position + length;
+  return all
+    .filter((r) => r.start < end && r.start + r.length > position)
+    .map((r) => {
+      const start = Math.max(r.start, position);
+      return { kind: r.kind, start: start - position, length: Math.min(r.start + r.length, end) - start };
+    });
 }
