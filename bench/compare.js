@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Side-by-side comparison of pfsc with xz, zstd, xdelta3 and bsdiff on the dev corpus.
 //
-//   node bench/compare.js [--corpus DIR] [--runs N] [--only NAME] [--tools LIST] [--json OUT.json]
-//                         [--quick] [--fresh-home] [--no-install] [--keep]
+//   node bench/compare.js [--corpus DIR] [--runs N] [--quick] [--only NAME] [--skip NAME]
+//                         [--tools LIST] [--json OUT.json] [--fresh-home] [--no-install] [--keep]
 //
 // Every encode and decode is timed as a whole process (process.hrtime around spawnSync) and the
 // median of N runs is reported, with the encoded bytes and a sha256 check of the decoded output.
@@ -35,6 +35,8 @@ const HELP = `usage: node bench/compare.js [options]
   --quick          one run (same as --runs 1 unless --runs is given)
   --only NAME      only cases whose name contains NAME (repeatable or comma-separated),
                    e.g. --only typescript --only cold/perl --only small
+  --skip NAME      leave out cases whose name contains NAME (same form as --only),
+                   e.g. --skip small
   --tools LIST     only these tools, comma-separated ids: pfsc,xz,zstd,zstd-patch,xdelta3,bsdiff
   --json OUT       write every number to OUT (JSON)
   --fresh-home     delete the dedicated PFSC_HOME first, so the set-up time is a first-time one
@@ -55,6 +57,7 @@ try {
       runs: { type: 'string' },
       quick: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
+      skip: { type: 'string', multiple: true },
       tools: { type: 'string' },
       json: { type: 'string' },
       'fresh-home': { type: 'boolean', default: false },
@@ -79,6 +82,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   process.exit(2);
 }
 const ONLY = (args.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+const SKIP = (args.skip ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 const TOOL_FILTER = args.tools ? new Set(args.tools.split(',').map((s) => s.trim()).filter(Boolean)) : null;
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +367,9 @@ try {
 }
 const manifest = readManifest(corpus);
 const allCases = listCases(corpus);
-const cases = ONLY.length ? allCases.filter((c) => ONLY.some((o) => c.name.includes(o))) : allCases;
+const cases = (ONLY.length ? allCases.filter((c) => ONLY.some((o) => c.name.includes(o))) : allCases).filter(
+  (c) => !SKIP.some((s) => c.name.includes(s)),
+);
 if (!cases.length) {
   console.error(`compare: no case matches --only ${ONLY.join(',')}; cases are:\n  ${allCases.map((c) => c.name).join('\n  ')}`);
   process.exit(2);

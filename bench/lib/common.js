@@ -117,7 +117,7 @@ export function fmtSec(s) {
 }
 
 export function fmtRatio(r) {
-  return r == null || !Number.isFinite(r) ? '-' : r.toFixed(3);
+  return r == null || !Number.isFinite(r) ? '-' : r.toFixed(r < 10 ? 4 : 2);
 }
 
 /**
