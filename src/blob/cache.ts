@@ -7,11 +7,12 @@
  * Writes are atomic: the bytes go to a temp file in objects/ (synced), then, inside one lmdb
  * write transaction (which also serializes writers across processes), the temp file is
  * renamed over objects/<key>.bin and the record is written. A reader checks the file's size
- * and SHA-256 against the record; a missing, truncated or damaged file, or a file without a
- * record, is reported through onWarning and rebuilt, never used.
+ * and SHA-256 against the record, and when they disagree checks again holding the write
+ * lock; a missing, truncated or damaged file, or a file without a record, is then reported
+ * through onWarning and rebuilt, never used.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -38,6 +39,12 @@ export interface CacheEntry {
   /** Milliseconds since the epoch when the entry was written. */
   created: number;
   meta?: unknown;
+}
+
+/** The outcome of reading an entry: its verified bytes, or what is wrong with it. */
+interface Checked {
+  bytes?: Buffer;
+  problem?: string;
 }
 
 interface CatalogRecord {
@@ -195,57 +202,62 @@ export class PfscCache {
   async get(key: string, kind: string, onWarning?: (msg: string) => void): Promise<Buffer | undefined> {
     checkKey(key);
     checkKind(kind);
-    const warn = onWarning ?? (() => {});
+    const first = this.readChecked(key, kind);
+    if (first.bytes !== undefined || first.problem === undefined) return first.bytes;
+    // A writer in another process may be between renaming its file into place and
+    // committing its record. Look again holding the catalog's write lock, which writers
+    // hold across both steps: what is wrong then is really wrong.
+    const db = this.catalog();
+    let second: Checked = first;
+    try {
+      db.transactionSync(() => {
+        second = this.readChecked(key, kind);
+      });
+    } catch (e) {
+      throw cacheError(`cannot read the cache catalog in ${this.home}`, e);
+    }
+    if (second.problem !== undefined) onWarning?.(second.problem);
+    return second.bytes;
+  }
+
+  /** Reads and verifies an entry: its bytes, or what is wrong (nothing when simply absent). */
+  private readChecked(key: string, kind: string): Checked {
     const file = this.objectPath(key);
     const raw: unknown = this.catalog().get(key);
     if (raw === undefined) {
-      if (existsSync(file)) warn(`cache entry ${key} has a file but no catalog record; rebuilding it`);
-      return undefined;
+      return existsSync(file) ? { problem: `cache entry ${key} has a file but no catalog record; rebuilding it` } : {};
     }
-    if (!isRecord(raw)) {
-      warn(`cache entry ${key} has a damaged catalog record; rebuilding it`);
-      return undefined;
-    }
-    if (raw.kind !== kind) {
-      warn(`cache entry ${key} holds kind ${raw.kind}, not ${kind}; rebuilding it`);
-      return undefined;
-    }
-    let fh;
+    if (!isRecord(raw)) return { problem: `cache entry ${key} has a damaged catalog record; rebuilding it` };
+    if (raw.kind !== kind) return { problem: `cache entry ${key} holds kind ${raw.kind}, not ${kind}; rebuilding it` };
+    let fd: number;
     try {
-      fh = await openFile(file, 'r');
+      fd = openSync(file, 'r');
     } catch (e) {
-      warn(`cache entry ${key}: its file ${file} is missing or unreadable (${errText(e)}); rebuilding it`);
-      return undefined;
+      return { problem: `cache entry ${key}: its file ${file} is missing or unreadable (${errText(e)}); rebuilding it` };
     }
     try {
-      const st = await fh.stat();
-      if (st.size !== raw.size) {
-        warn(`cache entry ${key}: its file has ${st.size} bytes, the catalog says ${raw.size} (truncated or damaged); rebuilding it`);
-        return undefined;
+      const size = fstatSync(fd).size;
+      if (size !== raw.size) {
+        return { problem: `cache entry ${key}: its file has ${size} bytes, the catalog says ${raw.size} (truncated or damaged); rebuilding it` };
       }
-      const bytes = Buffer.allocUnsafe(raw.size);
+      const bytes = Buffer.allocUnsafe(size);
       const hash = createHash('sha256');
       let pos = 0;
-      while (pos < raw.size) {
-        const { bytesRead } = await fh.read(bytes, pos, Math.min(IO_CHUNK, raw.size - pos), pos);
-        if (bytesRead === 0) break;
-        hash.update(bytes.subarray(pos, pos + bytesRead));
-        pos += bytesRead;
+      while (pos < size) {
+        const n = readSync(fd, bytes, pos, Math.min(IO_CHUNK, size - pos), pos);
+        if (n === 0) break;
+        hash.update(bytes.subarray(pos, pos + n));
+        pos += n;
       }
-      if (pos !== raw.size) {
-        warn(`cache entry ${key}: its file ended after ${pos} of ${raw.size} bytes (truncated); rebuilding it`);
-        return undefined;
-      }
+      if (pos !== size) return { problem: `cache entry ${key}: its file ended after ${pos} of ${size} bytes (truncated); rebuilding it` };
       if (hash.digest('hex') !== raw.sha256) {
-        warn(`cache entry ${key}: its file's SHA-256 differs from the catalog (damaged); rebuilding it`);
-        return undefined;
+        return { problem: `cache entry ${key}: its file's SHA-256 differs from the catalog (damaged); rebuilding it` };
       }
-      return bytes;
+      return { bytes };
     } catch (e) {
-      warn(`cache entry ${key}: reading its file failed (${errText(e)}); rebuilding it`);
-      return undefined;
+      return { problem: `cache entry ${key}: reading its file failed (${errText(e)}); rebuilding it` };
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
