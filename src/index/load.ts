@@ -5,7 +5,7 @@ import type { Blob } from '../blob/types.js';
 import { assembleIndex, buildBaseTables, type MatchIndex } from './match-index.js';
 
 /** Bump when the tables' layout or parameters change: old cache entries are then ignored. */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 export interface LoadIndexOptions {
   home?: string;

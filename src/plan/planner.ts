@@ -10,6 +10,7 @@
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, type BlockPlan } from '../format/types.js';
 import { addDeltas, hash16, hash8, xorDeltas } from '../index/hash.js';
 import type { IndexPart, MatchIndex } from '../index/match-index.js';
+import { mayHold } from '../index/table.js';
 import { copyCost, DEFAULT_COST, estimateLiteralByte, type CostModel } from './cost.js';
 import { backward, forwardIdentity, forwardTransformed } from './extend.js';
 import { SegmentBuilder } from './segments.js';
@@ -129,7 +130,9 @@ export class Planner {
           if (!part.isRef && skipGenerated) continue;
           const h = part.params.k === 8 ? h8 : h16;
           if (h < 0) continue;
-          this.probeIdentity(t, i, litStart, p, h >>> (32 - part.id.bits), cost, best);
+          const hb = h >>> (32 - part.id.bits);
+          if (!mayHold(part.id, hb)) continue;
+          this.probeIdentity(t, i, litStart, p, hb, cost, best);
         }
       }
       // (3) xor / add probes
@@ -224,13 +227,17 @@ export class Planner {
     const { head, prev, step, k } = part.id;
     const buf = this.partBufs[p];
     const limit = part.bytes.length;
+    // In generated banks only matches of minGen bytes or more count; found at its first
+    // sampled position, such a match goes on at least minGen - step bytes forward.
+    const reach = part.isRef ? k - 1 : Math.max(k - 1, this.minGen - step);
+    if (i + reach >= t.length) return;
     let e = head[h];
     let walked = 0;
     while (e >= 0 && walked < part.params.maxWalk) {
       walked++;
       const q = e * step;
       e = prev[e];
-      if (t[i] !== buf[q] || t[i + k - 1] !== buf[q + k - 1]) continue;
+      if (q + reach >= limit || t[i] !== buf[q] || t[i + k - 1] !== buf[q + k - 1] || t[i + reach] !== buf[q + reach]) continue;
       const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, limit - q));
       if (fwd < k) continue;
       this.consider(t, i, litStart, p, q, fwd, OP_COPY, 0, cost, best);
@@ -255,7 +262,9 @@ export class Planner {
     const b = part.bytes;
     const isXor = op === OP_COPY_XOR;
     const last = k - 1;
-    let e = head[hFull >>> (32 - bits)];
+    const hb = hFull >>> (32 - bits);
+    if (!mayHold(table, hb)) return;
+    let e = head[hb];
     let walked = 0;
     while (e >= 0 && walked < part.params.maxWalk) {
       walked++;
