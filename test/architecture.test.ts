@@ -1,0 +1,51 @@
+/** The dependency rules of docs/ARCHITECTURE.md, checked on the sources. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...sources(p));
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Project-relative paths of what a file imports (relative specifiers only) and its bare imports. */
+function imports(file: string): { local: string[]; bare: string[] } {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const specs = [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
+  const local = specs.filter((s) => s.startsWith('.')).map((s) => relative(ROOT, resolve(dirname(join(ROOT, file)), s)));
+  const bare = specs.filter((s) => !s.startsWith('.'));
+  return { local, bare };
+}
+
+describe('dependency rules', () => {
+  it('src/format imports nothing from src but errors.ts', () => {
+    for (const f of sources('src/format')) {
+      for (const dep of imports(f).local) {
+        expect(dep.startsWith('src/format/') || dep === 'src/errors.js', `${f} imports ${dep}`).toBe(true);
+      }
+    }
+  });
+
+  it('src/runtime never imports the planner or the compiler', () => {
+    for (const f of sources('src/runtime')) {
+      for (const dep of imports(f).local) {
+        const ok = dep.startsWith('src/runtime/') || dep.startsWith('src/format/') || dep === 'src/errors.js' || dep === 'src/blob/types.js';
+        expect(ok, `${f} imports ${dep}`).toBe(true);
+      }
+    }
+  });
+
+  it('the rules are checked on real files', () => {
+    expect(sources('src/format').length).toBeGreaterThan(3);
+    expect(sources('src/runtime').length).toBeGreaterThan(3);
+    expect(imports('src/runtime/replay.ts').local.length).toBeGreaterThan(0);
+  });
+});
