@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PfscError } from '../../src/errors.js';
 import { catalogProblem, PfscCache, resolvePfscHome } from '../../src/blob/cache.js';
-import { removeTempDirs, tempDir } from './helpers.js';
+import { removeTempDirs, tempDir } from './support.js';
 
 afterAll(removeTempDirs);
 

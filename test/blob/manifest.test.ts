@@ -13,7 +13,7 @@ import {
   validateManifest,
   type Manifest,
 } from '../../src/blob/index.js';
-import { prng } from './helpers.js';
+import { prng } from './support.js';
 
 const SHA = 'ab'.repeat(32);
 

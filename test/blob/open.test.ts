@@ -19,7 +19,7 @@ import {
   type BankGenerator,
   type Blob,
 } from '../../src/blob/index.js';
-import { removeTempDirs, tempDir } from './helpers.js';
+import { removeTempDirs, tempDir } from './support.js';
 
 afterAll(removeTempDirs);
 

@@ -1,7 +1,7 @@
 /**
  * Separate node processes: they agree on the Blob_ID and the bytes, and several of them
  * building the same cache entry at once all end with a good entry. The children import
- * the blob module compiled by tsc (helpers.compileBlobModule).
+ * the blob module compiled by tsc (support.ts, compileBlobModule).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PfscCache, profileManifest, generateBase, resolveManifest } from '../../src/blob/index.js';
-import { compileBlobModule, removeTempDirs, runNodeScript, tempDir } from './helpers.js';
+import { compileBlobModule, removeTempDirs, runNodeScript, tempDir } from './support.js';
 
 let moduleUrl = '';
 beforeAll(() => {
