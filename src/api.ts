@@ -24,6 +24,7 @@ import { checkBlobMatches } from './runtime/check.js';
 import { replayBlueprint } from './runtime/replay.js';
 import { builtinPlugins } from './stages/builtin.js';
 import { spoolStdin, tempPath } from './io/temp.js';
+import { releaseTemp } from './io/cleanup.js';
 import { inspectBlueprint } from './inspect-report.js';
 
 const DEFAULT_PROFILE = 'orchard';
@@ -83,7 +84,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       warnings: c.warnings.map((w) => w.message),
     };
   } finally {
-    if (spooled) await rm(spooled, { force: true });
+    if (spooled) {
+      await rm(spooled, { force: true });
+      releaseTemp(spooled);
+    }
   }
 }
 
@@ -132,8 +136,11 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     return { output, outputBytes: r.outputBytes, blobId: toHex(blob.id), milliseconds: r.milliseconds };
   } finally {
     await src.close();
-    if (spooled) await rm(spooled, { force: true });
-    if (output === '-') await rm(target, { force: true });
+    for (const p of [spooled, output === '-' ? target : undefined]) {
+      if (p === undefined) continue;
+      await rm(p, { force: true });
+      releaseTemp(p);
+    }
   }
 }
 

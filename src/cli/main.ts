@@ -5,6 +5,7 @@
  *
  * Exit codes: 0 success, 1 user error, 2 usage error, 70 internal error (see docs/CLI.md).
  */
+import { removeAllTempsSync } from '../io/cleanup.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -175,6 +176,13 @@ export async function main(argv: readonly string[] = process.argv): Promise<neve
     fail(new PfscError('PFSC_OUTPUT_UNWRITABLE', `cannot write to standard output: ${e.message}`, { cause: e }));
   });
   process.stderr.on('error', () => undefined);
+  // An interrupted command removes its temporary files (spools, replays in progress).
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      removeAllTempsSync();
+      process.exit(code);
+    });
+  }
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
 

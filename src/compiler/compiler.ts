@@ -17,6 +17,7 @@ import { createHooks, HOOK_STAGE, type HookName } from './hooks.js';
 import { InputFile } from './input.js';
 import type { PfscPlugin } from './types.js';
 import { executeBlock } from '../runtime/execute.js';
+import { registerTemp, releaseTemp } from '../io/cleanup.js';
 
 /** Plugins whose names start with this are part of pfsc: their failures are pfsc's bugs. */
 export const BUILTIN_PREFIX = 'pfsc:';
@@ -46,6 +47,7 @@ export class Compiler {
       const header = await this.stage(c, 'hint', () => this.headerFor(c));
 
       spoolPath = spoolPathFor(options.output);
+      registerTemp(spoolPath);
       const spool = await open(spoolPath, 'wx');
       try {
         let written = 0;
@@ -78,7 +80,8 @@ export class Compiler {
       }
       const blueprint = { spoolPath, bytes: c.stats.pbbBytes, output: options.output, force: options.force };
       await this.stage(c, 'emit', () => this.hooks.emit.promise(c, blueprint));
-      spoolPath = undefined; // the emitter owns it now
+      releaseTemp(spoolPath);
+      spoolPath = undefined; // the emitter moved or removed it
       await this.hooks.done.promise(c);
       return c;
     } catch (e) {
@@ -87,7 +90,10 @@ export class Compiler {
       this.hooks.failed.call(err);
       throw err;
     } finally {
-      if (spoolPath) await rm(spoolPath, { force: true });
+      if (spoolPath) {
+        await rm(spoolPath, { force: true });
+        releaseTemp(spoolPath);
+      }
     }
   }
 

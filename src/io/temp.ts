@@ -5,9 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { registerTemp } from './cleanup.js';
 
+/** A fresh temporary path, registered for removal if the process is interrupted. */
 export function tempPath(tag: string): string {
-  return join(process.env.TMPDIR ?? tmpdir(), `.pfsc-${tag}.${process.pid}-${randomBytes(6).toString('hex')}`);
+  const path = join(process.env.TMPDIR ?? tmpdir(), `.pfsc-${tag}.${process.pid}-${randomBytes(6).toString('hex')}`);
+  registerTemp(path);
+  return path;
 }
 
 /** Copies standard input to a temporary file (bounded memory), returning its path. */

@@ -2,6 +2,7 @@
  * Replay: rebuild a file from a blueprint and the local blob, one block at a time,
  * verifying the output digest before the output becomes visible.
  */
+import { registerTemp, releaseTemp } from '../io/cleanup.js';
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -146,6 +147,7 @@ export async function replayBlueprint(opts: ReplayFileOptions): Promise<ReplaySt
   }
   checkBlobMatches(opts.header, opts.blob, { refLabels: opts.refLabels });
   const tmp = tempPathFor(outPath);
+  registerTemp(tmp);
   let fh: FileHandle | undefined;
   try {
     fh = await fsStep(`cannot create ${tmp}`, () => open(tmp, 'wx'));
@@ -159,5 +161,7 @@ export async function replayBlueprint(opts: ReplayFileOptions): Promise<ReplaySt
     if (fh !== undefined) await fh.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
     throw toPfscError(e);
+  } finally {
+    releaseTemp(tmp);
   }
 }
