@@ -37,6 +37,12 @@ export interface PlannerOptions {
    */
   minFarMatch?: number;
   nearDelta?: number;
+  /**
+   * Half-width of a window around the previous copy's diagonal searched for short matches
+   * (down to minLocalMatch bytes) that the k-gram index is too coarse to find; 0: off.
+   */
+  localWindow?: number;
+  minLocalMatch?: number;
 }
 
 /** Carried between blocks: where the previous copy ended (blob offset), its op and imm. */
@@ -64,6 +70,8 @@ export class Planner {
   private readonly goodEnough: number;
   private readonly minFar: number;
   private readonly nearDelta: number;
+  private readonly localWindow: number;
+  private readonly minLocal: number;
   private readonly costBase: CostModel;
   private readonly hasDeltas: boolean;
   private readonly literalByte: number | undefined;
@@ -80,6 +88,8 @@ export class Planner {
     this.goodEnough = options.goodEnough ?? 256;
     this.minFar = options.minFarMatch ?? 40;
     this.nearDelta = options.nearDelta ?? 256;
+    this.localWindow = options.localWindow ?? 0;
+    this.minLocal = options.minLocalMatch ?? 5;
     this.costBase = { ...DEFAULT_COST, ...options.cost };
     this.hasDeltas = index.parts.some((p) => p.xor !== undefined);
     this.literalByte = options.cost?.literalByte;
@@ -135,6 +145,8 @@ export class Planner {
           this.probeIdentity(t, i, litStart, p, hb, cost, best);
         }
       }
+      // (2b) short matches near the diagonal
+      if (this.localWindow > 0 && best.length < 16 && i + this.minLocal <= n) this.tryLocal(t, i, litStart, cost, best);
       // (3) xor / add probes
       if (tx !== undefined && ta !== undefined && best.length < 32 && i + 17 <= n) {
         const hx8 = hash8(tx, i, 0);
@@ -220,6 +232,24 @@ export class Planner {
     const fwd = op === OP_COPY ? forwardIdentity(t, i, this.partBufs[p], q, max) : forwardTransformed(op, imm, t, i, part.bytes, q, max);
     if (fwd < this.minRep) return;
     this.consider(t, i, litStart, p, q, fwd, op, imm, cost, best);
+  }
+
+  private tryLocal(t: Buffer, i: number, litStart: number, cost: CostModel, best: Candidate): void {
+    const pred = this.state.prevEnd + (i - this.lastOut);
+    const p = this.partAt(Math.max(0, this.state.prevEnd - 1));
+    if (p < 0) return;
+    const part = this.parts[p];
+    const buf = this.partBufs[p];
+    const centre = Math.min(Math.max(pred - part.start, 0), buf.length);
+    const from = Math.max(0, centre - this.localWindow);
+    const to = Math.min(buf.length, centre + this.localWindow);
+    const needle = t.subarray(i, i + this.minLocal);
+    let q = buf.indexOf(needle, from);
+    for (let seen = 0; q >= 0 && q < to && seen < 64; seen++) {
+      const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, buf.length - q));
+      this.consider(t, i, litStart, p, q, fwd, OP_COPY, 0, cost, best);
+      q = buf.indexOf(needle, q + 1);
+    }
   }
 
   private probeIdentity(t: Buffer, i: number, litStart: number, p: number, h: number, cost: CostModel, best: Candidate): void {

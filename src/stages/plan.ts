@@ -20,6 +20,7 @@ import { Planner, type PlannerOptions, type Region } from '../plan/planner.js';
  */
 export const PLAN_VARIANTS: readonly PlannerOptions[] = [
   { minFarMatch: 0 },
+  { minFarMatch: 0, localWindow: 4096 },
   { minFarMatch: 40, nearDelta: 256, cost: { literalByte: 0.1 } },
   { minFarMatch: 32, nearDelta: 256, cost: { literalByte: 0.15 } },
   { minFarMatch: 48, nearDelta: 16384 },
