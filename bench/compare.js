@@ -124,10 +124,11 @@ const TOOLS = [
   },
   {
     id: 'xdelta3',
-    label: 'xdelta3 -9 -S djw -s old',
+    // -A: no application header (file names), which pfsc does not carry either.
+    label: 'xdelta3 -A -9 -S djw -s old',
     needs: ['xdelta3'],
     kinds: ['warm'],
-    enc: (p) => ({ cmd: 'xdelta3', args: ['-e', '-9', '-S', 'djw', '-f', '-s', p.ref, p.input, p.enc] }),
+    enc: (p) => ({ cmd: 'xdelta3', args: ['-e', '-A', '-9', '-S', 'djw', '-f', '-s', p.ref, p.input, p.enc] }),
     dec: (p) => ({ cmd: 'xdelta3', args: ['-d', '-f', '-s', p.ref, p.enc, p.dec] }),
   },
   {
@@ -158,10 +159,10 @@ const TOOLS = [
   },
   {
     id: 'xdelta3',
-    label: 'xdelta3 -9 -S djw',
+    label: 'xdelta3 -A -9 -S djw',
     needs: ['xdelta3'],
     kinds: ['cold', 'small'],
-    enc: (p) => ({ cmd: 'xdelta3', args: ['-e', '-9', '-S', 'djw', '-f', p.input, p.enc] }),
+    enc: (p) => ({ cmd: 'xdelta3', args: ['-e', '-A', '-9', '-S', 'djw', '-f', p.input, p.enc] }),
     dec: (p) => ({ cmd: 'xdelta3', args: ['-d', '-f', p.enc, p.dec] }),
   },
 ];
