@@ -23,6 +23,7 @@ import { fileByteSource, readHeader } from './format/index.js';
 import { checkBlobMatches } from './runtime/check.js';
 import { replayBlueprint } from './runtime/replay.js';
 import { builtinPlugins } from './stages/builtin.js';
+import { loadMatchIndex } from './index/load.js';
 import { spoolStdin, tempPath } from './io/temp.js';
 import { releaseTemp } from './io/cleanup.js';
 import { inspectBlueprint } from './inspect-report.js';
@@ -167,7 +168,6 @@ export async function blobBuild(opts: CommonBlobOptions & { force?: boolean } = 
   const profile = opts.profile ?? DEFAULT_PROFILE;
   const blob = await buildBlob({ ...opts, profile });
   // The index of the generated banks is part of set-up: build it now so a first build starts at once.
-  const { loadMatchIndex } = await import('./index/load.js');
   await loadMatchIndex(blob, { home: opts.home, onProgress: opts.onProgress });
   const info = await describeBlob({ ...opts, profile });
   return { ...info, ms: performance.now() - t0 };
