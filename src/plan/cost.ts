@@ -4,6 +4,7 @@
  * The constants were tuned on the dev corpus (bench/compare); they are estimates, and the
  * pack stage's stored-or-LZMA2 choice has the last word.
  */
+import { varintLength, zigzagEncode } from '../format/varint.js';
 
 export interface CostModel {
   /** Estimated wire bytes per literal byte left in the spill (default: estimated per block). */
@@ -29,25 +30,12 @@ export const DEFAULT_COST: CostModel = {
   immediate: 0.7,
 };
 
-export function varintBytes(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
-export function zigzag(d: number): number {
-  return d >= 0 ? d * 2 : -d * 2 - 1;
-}
-
 /** Estimated wire bytes of one copy segment. */
 export function copyCost(m: CostModel, length: number, delta: number, hasImmediate: boolean): number {
   return (
     m.segment +
-    m.lengthByte * varintBytes(length) +
-    (delta === 0 ? m.zeroDelta : m.deltaByte * varintBytes(zigzag(delta))) +
+    m.lengthByte * varintLength(length) +
+    (delta === 0 ? m.zeroDelta : m.deltaByte * varintLength(zigzagEncode(delta))) +
     (hasImmediate ? m.immediate : 0)
   );
 }

@@ -1,3 +1,4 @@
+import { codeOf } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { PfscError } from '../../src/errors.js';
 import {
@@ -7,15 +8,6 @@ import { header } from './helpers.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PfscError);
-    return (e as PfscError).code;
-  }
-  return 'no error';
-}
 
 // A 1-ref header for a 9,000,000-byte output, written by hand from docs/FORMAT.md.
 const GOLDEN_1REF = hex([

@@ -1,4 +1,6 @@
 /** Test helpers: build plans and whole blueprints in memory. */
+import { expect } from 'vitest';
+import { PfscError } from '../../src/errors.js';
 import { BlockEncoder, encodeHeader, type BlockPlan, type PbbHeader, type StreamStats } from '../../src/format/index.js';
 
 export interface Seg {
@@ -76,4 +78,15 @@ export function normalized(p: BlockPlan): { outLength: number; count: number; op
     imm: Array.from(p.imm.subarray(0, p.count), (v, i) => (op[i] === 2 || op[i] === 3 ? v : 0)),
     spill: Array.from(p.spill),
   };
+}
+
+/** The PfscError code f throws, or 'no error'; fails the test on any other exception. */
+export function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(PfscError);
+    return (e as PfscError).code;
+  }
+  return 'no error';
 }

@@ -1,3 +1,4 @@
+import { codeOf as code } from './helpers.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,15 +48,6 @@ function sample(n: number, seed: number): Uint8Array {
   return out;
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PfscError);
-    return (e as PfscError).code;
-  }
-  return 'no error';
-}
 
 describe('LZMA2 coding', () => {
   it('derives the dictionary size from the raw length', () => {

@@ -1,3 +1,4 @@
+import { codeOf } from '../format/helpers.js';
 import { describe, expect, it } from 'vitest';
 import { PfscError } from '../../src/errors.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL } from '../../src/format/types.js';
@@ -8,15 +9,6 @@ import { fakeBlob } from './fake-blob.js';
 const blobBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
 const blob = fakeBlob({ bytes: blobBytes });
 
-function codeOf(f: () => void): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PfscError);
-    return (e as PfscError).code;
-  }
-  return 'no error';
-}
 
 describe('executeBlock', () => {
   it('copies, transforms and takes literals from the spill in order', () => {
