@@ -235,6 +235,29 @@ if (stageRows.length) {
   console.log('pfsc build stages: build() returned no timings; no per-stage figures.\n');
 }
 
+// ---- suite 1b: index build and planning in process, through the public exports
+// (openBlob, loadMatchIndex, Planner): the blob's generated-bank tables come from the cache, so
+// "index" measures building the ref tables; "plan" plans the whole input as one block.
+if (typeof api.openBlob === 'function' && typeof api.loadMatchIndex === 'function' && typeof api.Planner === 'function') {
+  const stageBytes = new Map();
+  const stageCases = [];
+  for (const s of subjects) {
+    const blob = await api.openBlob({ refs: s.refs, home: HOME });
+    const index = await api.loadMatchIndex(blob, { home: HOME });
+    const input = readFileSync(s.input);
+    if (s.refs.length) {
+      const refBytes = statSync(s.refs[0]).size;
+      const name = `index: ref tables of ${s.name} old (${(refBytes / MB).toFixed(2)} MB)`;
+      stageBytes.set(name, refBytes);
+      stageCases.push(b.add(name, asyncCase(async () => { await api.loadMatchIndex(blob, { home: HOME }); }), caseOptions));
+    }
+    const name = `plan: ${s.label}`;
+    stageBytes.set(name, s.bytes);
+    stageCases.push(b.add(name, () => () => new api.Planner(index).planBlock(input), caseOptions));
+  }
+  await b.suite('pfsc index build and planning (in process)', ...stageCases, b.configure({ minDisplayPrecision: 2 }), b.cycle(), b.complete(), b.complete(throughput('index-plan', stageBytes)));
+}
+
 // ---- suite 2: replay, with a Buffer.copy of the same size as the floor
 const replayBytes = new Map();
 const replayCases = [];

@@ -17,7 +17,13 @@ import { open as openFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { open as openLmdb, type RootDatabase } from 'lmdb';
+import { createRequire } from 'node:module';
+import type { RootDatabase } from 'lmdb';
+
+// lmdb (a native module) is loaded when a cache is first opened: a replay that copies only
+// from refs never opens one, and starts faster without it.
+const requireCjs = createRequire(import.meta.url);
+const lmdb = (): typeof import('lmdb') => requireCjs('lmdb') as typeof import('lmdb');
 import { PfscError } from '../errors.js';
 
 /** Cache keys: lowercase letters, digits, '_' and '-', 1 to 128 characters; e.g. "blob-<hex id>". */
@@ -444,7 +450,7 @@ function openCatalog(path: string): RootDatabase<CatalogRecord, string> {
     problem = catalogProblem(path);
   }
   if (problem !== undefined) throw new PfscError('PFSC_CACHE', `catalog ${path} is damaged: ${problem}`);
-  const db = openLmdb<CatalogRecord, string>({ path, encoding: 'json', compression: false });
+  const db = lmdb().open<CatalogRecord, string>({ path, encoding: 'json', compression: false });
   // Touch the catalog so a file lmdb cannot read fails here, not at first use.
   db.get('');
   return db;

@@ -43,6 +43,11 @@ export interface OpenOptions extends ResolveOptions {
   onWarning?(msg: string): void;
   /** Regenerate the base even when the cache holds a good copy. */
   rebuild?: boolean;
+  /**
+   * Load the generated banks only when blob.prepare() first asks for them (replay of a
+   * blueprint that copies only from refs never needs them).
+   */
+  deferBase?: boolean;
 }
 
 export interface ResolvedManifest {
@@ -193,36 +198,39 @@ export async function openBlob(opts: OpenOptions = {}): Promise<Blob> {
     before += r.size;
   }
   const resolved = finish(base, refs, registry);
-  const key = blobCacheKey(resolved.baseId);
-  let made: Buffer | undefined;
-  const make = () => (made = generateBase(base, registry, opts.onProgress));
-  let bytes: Buffer;
-  let cache: PfscCache | undefined;
-  try {
-    cache = PfscCache.open(opts.home, { onWarning: opts.onWarning });
-    const got = await cache.getOrCreate(key, BLOB_CACHE_KIND, make, {
-      meta: { manifest: { format: base.format, profile: base.profile, seed: base.seed, banks: base.banks } },
-      onWarning: opts.onWarning,
-      force: opts.rebuild === true,
-    });
-    bytes = got.bytes;
-  } catch (e) {
-    if (!(e instanceof PfscError) || e.code !== 'PFSC_CACHE') throw e;
-    opts.onWarning?.(`${e.message}; generating the blob without the cache`);
-    bytes = made ?? make();
-  } finally {
-    cache?.close();
-  }
-  if (bytes.length !== total) {
-    throw new PfscError('PFSC_INTERNAL', `base blob ${key} has ${bytes.length} bytes; its manifest says ${total}`);
-  }
-  opts.onProgress?.({ phase: 'blob', done: total, total });
+  const loadBase = async (): Promise<Uint8Array> => {
+    const key = blobCacheKey(resolved.baseId);
+    let made: Buffer | undefined;
+    const make = () => (made = generateBase(base, registry, opts.onProgress));
+    let bytes: Buffer;
+    let cache: PfscCache | undefined;
+    try {
+      cache = PfscCache.open(opts.home, { onWarning: opts.onWarning });
+      const got = await cache.getOrCreate(key, BLOB_CACHE_KIND, make, {
+        meta: { manifest: { format: base.format, profile: base.profile, seed: base.seed, banks: base.banks } },
+        onWarning: opts.onWarning,
+        force: opts.rebuild === true,
+      });
+      bytes = got.bytes;
+    } catch (e) {
+      if (!(e instanceof PfscError) || e.code !== 'PFSC_CACHE') throw e;
+      opts.onWarning?.(`${e.message}; generating the blob without the cache`);
+      bytes = made ?? make();
+    } finally {
+      cache?.close();
+    }
+    if (bytes.length !== total) {
+      throw new PfscError('PFSC_INTERNAL', `base blob ${key} has ${bytes.length} bytes; its manifest says ${total}`);
+    }
+    opts.onProgress?.({ phase: 'blob', done: total, total });
+    return bytes;
+  };
   return new LoadedBlob({
     manifest: resolved.manifest,
     id: resolved.id,
     baseId: resolved.baseId,
     banks: resolved.banks,
-    base: bytes,
+    base: opts.deferBase === true ? loadBase : await loadBase(),
     refs: refBytes,
   });
 }

@@ -98,4 +98,9 @@ export interface Blob {
   bankAt(offset: number): number;
   /** Copies blob[offset, offset+length) into dst at dstOffset; the range may span banks. */
   read(offset: number, length: number, dst: Uint8Array, dstOffset: number): void;
+  /**
+   * For a blob that loads parts on demand: makes blob[offset, offset+length) readable.
+   * Cheap when it already is. Blobs that hold every byte from the start omit it.
+   */
+  prepare?(offset: number, length: number): Promise<void>;
 }

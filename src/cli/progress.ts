@@ -4,10 +4,15 @@
  * library reports {phase, done, total}; the bar starts from the first report after the delay
  * and follows phase changes.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import type { Progress } from '../api-types.js';
 import type { CliStream } from './context.js';
 import { groupDigits } from './format.js';
+
+// Loaded only when a bar is drawn: most runs are short or not on a terminal.
+const requireCjs = createRequire(import.meta.url);
+const loadCliProgress = (): typeof cliProgress => requireCjs('cli-progress') as typeof cliProgress;
 
 export interface ProgressOptions {
   stream: CliStream;
@@ -47,7 +52,8 @@ export class LazyProgress {
     const payload = { phase: p.phase.padEnd(8), doneText: groupDigits(done), totalText: groupDigits(total) };
     if (!this.bar) {
       if (this.now() - this.startedAt < this.delayMs) return;
-      this.bar = new cliProgress.SingleBar(
+      const bars = loadCliProgress();
+      this.bar = new bars.SingleBar(
         {
           stream: this.options.stream as NodeJS.WritableStream,
           format: '{phase} [{bar}] {percentage}% | {doneText}/{totalText} | eta {eta_formatted}',
@@ -58,7 +64,7 @@ export class LazyProgress {
           fps: 10,
           noTTYOutput: false,
         },
-        cliProgress.Presets.shades_classic,
+        bars.Presets.shades_classic,
       );
       this.bar.start(total, done, payload);
       this.phase = p.phase;

@@ -11,7 +11,7 @@ import { PfscError, toPfscError } from '../errors.js';
 import { readBlocks, type DecodeLimits } from '../format/block-decoder.js';
 import { Digest16, bytesEqual, toHex } from '../format/digest.js';
 import type { ByteSource } from '../format/source.js';
-import type { PbbHeader } from '../format/types.js';
+import { OP_LITERAL, type BlockPlan, type PbbHeader } from '../format/types.js';
 import { checkBlobMatches } from './check.js';
 import { executeBlock } from './execute.js';
 
@@ -60,6 +60,7 @@ export async function replayToSink(
   opts.onProgress?.({ phase: 'replay', done: 0, total });
   for await (const block of readBlocks(input, header, headerLength, opts.limits)) {
     const out = new Uint8Array(block.plan.outLength);
+    if (blob.prepare) await prepareCopies(blob, block.plan);
     executeBlock(block.plan, blob, out, { block: block.index });
     hash.update(out);
     await opts.write(out);
@@ -133,6 +134,18 @@ async function publish(tmp: string, outPath: string, force: boolean): Promise<vo
     return;
   }
   await unlink(tmp);
+}
+
+/** Asks a blob that loads parts on demand for the span this block's copies read. */
+async function prepareCopies(blob: Blob, plan: BlockPlan): Promise<void> {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < plan.count; i++) {
+    if (plan.op[i] === OP_LITERAL) continue;
+    lo = Math.min(lo, plan.off[i]);
+    hi = Math.max(hi, plan.off[i] + plan.len[i]);
+  }
+  if (hi > lo) await blob.prepare?.(lo, hi - lo);
 }
 
 /**

@@ -139,3 +139,30 @@ describe('random refs under random edits', () => {
     expect(r.bytesFrom.spill).toBe(0);
   });
 });
+
+describe('replay loads the generated banks only when a blueprint copies from them', () => {
+  it('a refs-only blueprint replays without opening the cache; one that uses the banks opens it', async () => {
+    const { existsSync } = await import('node:fs');
+    const rand = prng(4242);
+    const ref = textBytes(rand, 100_000);
+    const edited = Buffer.concat([ref.subarray(0, 50_000), Buffer.from('an edit'), ref.subarray(50_000)]);
+    const refPath = join(tmp.dir, 'lazy.ref');
+    const input = join(tmp.dir, 'lazy.txt');
+    writeFileSync(refPath, ref);
+    writeFileSync(input, edited);
+    const r = await build({ input, output: `${input}.pbb`, refs: [refPath], home });
+    expect(r.bytesFrom.banks).toBe(0);
+    const freshHome = join(tmp.dir, 'fresh-home');
+    await replay({ input: `${input}.pbb`, output: `${input}.out`, refs: [refPath], home: freshHome });
+    expect(readFileSync(`${input}.out`).equals(edited)).toBe(true);
+    expect(existsSync(freshHome)).toBe(false);
+
+    const zeros = join(tmp.dir, 'lazy-zeros');
+    writeFileSync(zeros, new Uint8Array(1 << 16));
+    const z = await build({ input: zeros, output: `${zeros}.pbb`, home });
+    expect(z.bytesFrom.banks).toBeGreaterThan(0);
+    await replay({ input: `${zeros}.pbb`, output: `${zeros}.out`, home: freshHome });
+    expect(readFileSync(`${zeros}.out`).equals(Buffer.alloc(1 << 16))).toBe(true);
+    expect(existsSync(freshHome)).toBe(true);
+  });
+});
