@@ -10,6 +10,7 @@
  * must add up to the declared raw length, then the data is fed to liblzma in pieces and
  * decoding stops as soon as the output would pass the declared length.
  */
+import { encodeWithXz } from './xz-encoder.js';
 import { createRequire } from 'node:module';
 import { LZMA2_MAX_DICT, LZMA2_MIN_DICT } from './constants.js';
 import { fail } from './fail.js';
@@ -162,7 +163,10 @@ function encodeAsync(raw: Uint8Array, filters: FilterSpec): Promise<Uint8Array> 
  * for its length and the options of `preset`.
  */
 export async function encodeLzma2(raw: Uint8Array, preset: number = DEFAULT_LZMA_PRESET): Promise<Uint8Array> {
-  const filters: FilterSpec = [{ id: lzma.FILTER_LZMA2, options: lzmaPresetOptions(preset, lzma2DictSize(raw.length)) }];
+  const dictSize = lzma2DictSize(raw.length);
+  const filters: FilterSpec = [{ id: lzma.FILTER_LZMA2, options: lzmaPresetOptions(preset, dictSize) }];
+  const viaXz = await encodeWithXz(raw, preset & lzma.PRESET_LEVEL_MASK, (preset & lzma.PRESET_EXTREME) !== 0, dictSize);
+  if (viaXz !== undefined) return viaXz;
   return raw.length >= ASYNC_ENCODE_THRESHOLD ? encodeAsync(raw, filters) : encodeSync(raw, filters);
 }
 
