@@ -139,7 +139,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         error = usageError(e, parse.commandPath);
       }
     }
-    const report = formatError(error, { verbose: ctx.state.verbose });
+    const report = formatError(error, { verbose: ctx.state.verbose, debug: debugEnabled(io.env) });
     io.stderr.write(report.text);
     return report.exitCode;
   }
@@ -164,7 +164,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<neve
   const fail = (e: unknown): void => {
     if (exiting) return;
     exiting = true;
-    const report = formatError(e, { verbose: debugEnabled(env) || argv.includes('--verbose') || argv.includes('-v') });
+    const report = formatError(e, { verbose: debugEnabled(env) || argv.includes('--verbose') || argv.includes('-v'), debug: debugEnabled(env) });
     process.stderr.write(report.text);
     process.exit(report.exitCode);
   };

@@ -7,7 +7,8 @@
  *
  * plus `  in plugin X (hook Y, stage Z)` when the error says where it arose (Rollup prints
  * plugin errors the same way). Internal errors add a request to report them, and the stack
- * when PFSC_DEBUG=1 or --verbose is given.
+ * when PFSC_DEBUG=1 or --verbose is given. A user error's stack is printed only with
+ * PFSC_DEBUG=1: --verbose asks for more about the work, not for pfsc's insides.
  */
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
@@ -21,8 +22,10 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
 export interface ReportOptions {
-  /** Print stacks and causes (--verbose or PFSC_DEBUG=1). */
+  /** --verbose (or PFSC_DEBUG=1): print an internal error's stack and causes. */
   verbose?: boolean;
+  /** PFSC_DEBUG=1: print every error's stack and causes, user errors included. */
+  debug?: boolean;
 }
 
 export interface ErrorReport {
@@ -110,10 +113,11 @@ export function formatError(e: unknown, options: ReportOptions = {}): ErrorRepor
   if (where) lines.push(where);
 
   const internal = err.code === 'PFSC_INTERNAL';
-  if (internal && !options.verbose) {
+  const withStack = options.debug === true || (internal && options.verbose === true);
+  if (internal && !withStack) {
     lines.push('  (run again with PFSC_DEBUG=1 or --verbose to print the stack trace)');
   }
-  if (options.verbose) lines.push(...causeChain(err, true));
+  if (withStack) lines.push(...causeChain(err, true));
   // A plugin's own stack is what its author needs, so it is shown without asking.
   else if (err.code === 'PFSC_PLUGIN') lines.push(...causeChain(err, false));
   return { text: lines.join('\n') + '\n', exitCode: exitCodeFor(err.code) };

@@ -61,11 +61,14 @@ describe('files on the command line', () => {
     expectUserError(['build', 'in.bin', '-f', '--ref', 'old.bin'], 'PFSC_REF_UNREADABLE', 'old.bin');
     expectUserError(['blob', 'info', '--ref', 'old.bin'], 'PFSC_REF_UNREADABLE', 'old.bin');
   });
-  it('--verbose adds the stack of a user error', () => {
+  it('--verbose prints no stack for a user error; PFSC_DEBUG=1 does', () => {
     const r = runCli(['build', 'missing.bin', '-v'], { home, cwd: work });
     expect(r.status).toBe(1);
     expect(r.stderr.split('\n')[0]).toBe('PFSC_INPUT_NOT_FOUND: input file not found: missing.bin');
-    expect(hasNoStack(r.stderr)).toBe(false);
+    expect(hasNoStack(r.stderr)).toBe(true);
+    const d = runCli(['build', 'missing.bin'], { home, cwd: work, env: { PFSC_DEBUG: '1' } });
+    expect(d.status).toBe(1);
+    expect(hasNoStack(d.stderr)).toBe(false);
   });
 });
 
