@@ -80,14 +80,5 @@ export function runNodeScript(script: string, args: string[] = []): Promise<Chil
   });
 }
 
-/** A small seeded PRNG (mulberry32) for reproducible fuzzing. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The suites' seeded PRNG (floats in [0, 1)). */
+export { mulberry32 as prng } from '../helpers/random.js';
