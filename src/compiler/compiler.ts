@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { defaultRegistry } from '../blob/registry.js';
 import { PfscError, isPfscError } from '../errors.js';
-import { encodeHeader } from '../format/index.js';
+import { Digest16, encodeHeader } from '../format/index.js';
 import type { PbbHeader } from '../format/types.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL, type BlockPlan } from '../format/types.js';
 import type { StageName } from '../api-types.js';
@@ -44,7 +44,7 @@ export class Compiler {
       c.requireBlob();
       await this.stage(c, 'index', () => this.hooks.index.promise(c));
       await this.stage(c, 'hint', () => this.hooks.hint.promise(c));
-      const header = await this.stage(c, 'hint', () => this.headerFor(c));
+      const header = this.headerFor(c);
 
       spoolPath = spoolPathFor(options.output);
       registerTemp(spoolPath);
@@ -55,8 +55,13 @@ export class Compiler {
           await spool.write(bytes, 0, bytes.length, written);
           written += bytes.length;
         };
-        await write(encodeHeader(header));
+        // The output digest is the header's last field: it is computed while the blocks are
+        // read, and written into place once they all are, so the input is read only once.
+        const headerBytes = encodeHeader(header);
+        await write(headerBytes);
+        const digest = new Digest16();
         for await (const block of input.blocks(options.blockSize)) {
+          digest.update(block.bytes);
           let plan = await this.stage(c, 'plan', () => this.hooks.plan.promise(c, block));
           if (!plan) throw new PfscError('PFSC_INTERNAL', `no plugin planned block ${block.index}`);
           plan = await this.stage(c, 'plan', () => this.hooks.optimizePlan.promise(plan!, c, block));
@@ -74,6 +79,8 @@ export class Compiler {
           await this.stage(c, 'pack', () => write(packed.bytes));
           c.progress('build', block.position + block.bytes.length, input.size);
         }
+        const outputDigest = digest.digest();
+        await spool.write(outputDigest, 0, outputDigest.length, headerBytes.length - outputDigest.length);
         c.stats.pbbBytes = written;
       } finally {
         await spool.close();
@@ -97,7 +104,8 @@ export class Compiler {
     }
   }
 
-  private async headerFor(c: Compilation): Promise<PbbHeader> {
+  /** The header, with the output digest left zero until the input has been read. */
+  private headerFor(c: Compilation): PbbHeader {
     const blob = c.requireBlob();
     return {
       version: 1,
@@ -105,7 +113,7 @@ export class Compiler {
       blobId: blob.id,
       baseFingerprint: blob.baseId.subarray(0, 4),
       refs: blob.manifest.refs.map((r) => ({ size: r.size, digestPrefix: Buffer.from(r.sha256.slice(0, 8), 'hex') })),
-      outputDigest: await c.input.digest(),
+      outputDigest: new Uint8Array(16),
     };
   }
 
