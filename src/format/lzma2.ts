@@ -164,11 +164,30 @@ function encodeAsync(raw: Uint8Array, filters: FilterSpec): Promise<Uint8Array> 
  */
 export async function encodeLzma2(raw: Uint8Array, preset: number = DEFAULT_LZMA_PRESET): Promise<Uint8Array> {
   const dictSize = lzma2DictSize(raw.length);
-  const filters: FilterSpec = [{ id: lzma.FILTER_LZMA2, options: lzmaPresetOptions(preset, dictSize) }];
+  const options = lzmaPresetOptions(preset, dictSize);
+  if (raw.length < LITERAL_PROPS_TRIAL_LIMIT) {
+    // Small streams (the segment streams, the spill of a small delta) are also tried with
+    // fewer literal context bits and no position bits; the smallest wins, the preset's on a tie.
+    let best = encodeSync(raw, [{ id: lzma.FILTER_LZMA2, options }]);
+    for (const [lc, pb] of LITERAL_PROPS_TRIALS) {
+      const c = encodeSync(raw, [{ id: lzma.FILTER_LZMA2, options: { ...options, lc, pb } }]);
+      if (c.length < best.length) best = c;
+    }
+    return best;
+  }
+  const filters: FilterSpec = [{ id: lzma.FILTER_LZMA2, options }];
   const viaXz = await encodeWithXz(raw, preset & lzma.PRESET_LEVEL_MASK, (preset & lzma.PRESET_EXTREME) !== 0, dictSize);
   if (viaXz !== undefined) return viaXz;
   return raw.length >= ASYNC_ENCODE_THRESHOLD ? encodeAsync(raw, filters) : encodeSync(raw, filters);
 }
+
+/** Streams shorter than this also try LITERAL_PROPS_TRIALS. */
+export const LITERAL_PROPS_TRIAL_LIMIT = 64 * 1024;
+/** (lc, pb) pairs tried on small streams besides the preset's (3, 2); lp stays 0. */
+export const LITERAL_PROPS_TRIALS: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [1, 0],
+];
 
 /**
  * Walks the LZMA2 chunk headers of `coded` and returns the sum of the chunks' unpacked
