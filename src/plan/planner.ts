@@ -74,6 +74,11 @@ export class Planner {
   private readonly minLocal: number;
   private readonly costBase: CostModel;
   private readonly hasDeltas: boolean;
+  /** Which k-gram widths the identity and the delta tables use: only those are hashed. */
+  private readonly idK8: boolean;
+  private readonly idK16: boolean;
+  private readonly deltaK8: boolean;
+  private readonly deltaK16: boolean;
   private readonly literalByte: number | undefined;
   /** Block position where the previous copy ended (negative: it ended in an earlier block). */
   private lastOut = 0;
@@ -92,6 +97,10 @@ export class Planner {
     this.minLocal = options.minLocalMatch ?? 5;
     this.costBase = { ...DEFAULT_COST, ...options.cost };
     this.hasDeltas = index.parts.some((p) => p.xor !== undefined);
+    this.idK8 = index.parts.some((p) => p.params.k === 8);
+    this.idK16 = index.parts.some((p) => p.params.k === 16);
+    this.deltaK8 = index.parts.some((p) => p.xor !== undefined && p.params.k === 8);
+    this.deltaK16 = index.parts.some((p) => p.xor !== undefined && p.params.k === 16);
     this.literalByte = options.cost?.literalByte;
   }
 
@@ -133,8 +142,8 @@ export class Planner {
       if (i !== this.lastOut) this.tryRep(t, i, litStart, st.prevEnd, st.prevOp, st.prevImm, cost, best);
       // (2) identity probes
       if (best.length < this.goodEnough) {
-        const h8 = i + 8 <= n ? hash8(t, i, 0) : -1;
-        const h16 = i + 16 <= n ? hash16(t, i, 0) : -1;
+        const h8 = this.idK8 && i + 8 <= n ? hash8(t, i, 0) : -1;
+        const h16 = this.idK16 && i + 16 <= n ? hash16(t, i, 0) : -1;
         for (let p = 0; p < this.parts.length; p++) {
           const part = this.parts[p];
           if (!part.isRef && skipGenerated) continue;
@@ -149,10 +158,10 @@ export class Planner {
       if (this.localWindow > 0 && best.length < 16 && i + this.minLocal <= n) this.tryLocal(t, i, litStart, cost, best);
       // (3) xor / add probes
       if (tx !== undefined && ta !== undefined && best.length < 32 && i + 17 <= n) {
-        const hx8 = hash8(tx, i, 0);
-        const ha8 = hash8(ta, i, 0);
-        const hx16 = hash16(tx, i, 0);
-        const ha16 = hash16(ta, i, 0);
+        const hx8 = this.deltaK8 ? hash8(tx, i, 0) : 0;
+        const ha8 = this.deltaK8 ? hash8(ta, i, 0) : 0;
+        const hx16 = this.deltaK16 ? hash16(tx, i, 0) : 0;
+        const ha16 = this.deltaK16 ? hash16(ta, i, 0) : 0;
         for (let p = 0; p < this.parts.length; p++) {
           const part = this.parts[p];
           if (!part.isRef && skipGenerated) continue;
