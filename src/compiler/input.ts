@@ -1,14 +1,12 @@
 /**
- * The input file as the compiler sees it: a path, a size, a digest, and blocks read one at a
+ * The input file as the compiler sees it: a path, a size, and blocks read one at a
  * time, so a multi-GiB input never sits in memory whole.
  */
 import { open, stat } from 'node:fs/promises';
 import { PfscError } from '../errors.js';
-import { Digest16 } from '../format/index.js';
 
 /** Output bytes per block: the planner and the coder see one block at a time. */
 export const DEFAULT_BLOCK_SIZE = 64 * 1024 * 1024;
-const READ_CHUNK = 8 * 1024 * 1024;
 
 export class InputFile {
   private constructor(
@@ -34,25 +32,6 @@ export class InputFile {
     const fh = await this.openHandle();
     try {
       return await readFully(fh, position, length, this.path);
-    } finally {
-      await fh.close();
-    }
-  }
-
-  /** First 16 bytes of the SHA-256 of the whole input, in one streaming pass. */
-  async digest(): Promise<Uint8Array> {
-    const fh = await this.openHandle();
-    try {
-      const d = new Digest16();
-      const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, this.size)));
-      for (let pos = 0; pos < this.size; ) {
-        const want = Math.min(buf.length, this.size - pos);
-        const { bytesRead } = await fh.read(buf, 0, want, pos);
-        if (bytesRead === 0) throw changed(this.path);
-        d.update(buf.subarray(0, bytesRead));
-        pos += bytesRead;
-      }
-      return d.digest();
     } finally {
       await fh.close();
     }

@@ -1,3 +1,4 @@
+import { codeOfAsync as errorCode } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { PfscError } from '../../src/errors.js';
 import {
@@ -24,15 +25,6 @@ async function roundTrip(plans: BlockPlan[]): Promise<DecodedBlock[]> {
   return blocks;
 }
 
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(PfscError);
-    return (e as PfscError).code;
-  }
-  return 'no error';
-}
 
 // The block of docs/FORMAT.md's worked example, written by hand: 10 output bytes made of
 // COPY 4 from 100, LITERAL "abc", COPY_XOR 3 from 5 with 0x07.

@@ -90,3 +90,14 @@ export function codeOf(f: () => unknown): string {
   }
   return 'no error';
 }
+
+/** The PfscError code a promise rejects with, or 'no error'; fails the test on any other rejection. */
+export async function codeOfAsync(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(PfscError);
+    return (e as PfscError).code;
+  }
+  return 'no error';
+}

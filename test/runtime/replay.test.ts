@@ -1,3 +1,4 @@
+import { codeOfAsync as codeOf } from '../format/helpers.js';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,15 +53,6 @@ async function replayFile(pbb: string, outPath: string, force = false): Promise<
   }
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(PfscError);
-    return (e as PfscError).code;
-  }
-  return 'no error';
-}
 
 const good = (): PbbHeader => header(expected.length, { blobId: blob.id, outputDigest: digest16(expected) });
 
