@@ -44,8 +44,8 @@ export interface BuildResult {
   /** Milliseconds spent in each stage (plan and pack summed over blocks). */
   timings: Record<StageName, number>;
   segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
-  /** Output bytes supplied by copies from generated banks, from refs, and from spill. */
-  bytesFrom: { banks: number; refs: number; spill: number };
+  /** Output bytes by source: generated banks, refs, earlier output of the same file (copies), spill. */
+  bytesFrom: { banks: number; refs: number; output: number; spill: number };
   rawRatio: number;
   streams: StreamStats[];
   warnings: string[];
@@ -74,7 +74,8 @@ export interface InspectReport {
   blocks: number;
   streams: StreamStats[];
   segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
-  bytesFrom: { banks: number; refs: number; spill: number };
+  /** Output bytes by source: generated banks, refs, earlier output of the same file (copies), spill. */
+  bytesFrom: { banks: number; refs: number; output: number; spill: number };
   rawRatio: number;
   /** Per-bank bytes, when the local blob's layout matches the blueprint. */
   perBank?: { name: string; kind: string; isRef: boolean; bytes: number }[];

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   PFSC_PBB_TRUNCATED: 'The blueprint ends early; it was cut short in transfer. Fetch it again.',
   PFSC_PBB_CORRUPT: 'The blueprint is damaged; fetch or build it again.',
   PFSC_PBB_LIMIT: 'The blueprint asks for more than pfsc allows; it is damaged or hostile. Build it again.',
+  PFSC_UNSUPPORTED: 'This pfsc lacks an optional part the blueprint needs; reinstall pfsc with its optional dependencies (npm install).',
   PFSC_BLOB_MISMATCH: 'Replay with the same --ref files (in the same order) and pfsc version that built it.',
   PFSC_DIGEST_MISMATCH: 'The rebuilt bytes differ from the original; the blob or blueprint is damaged. Run `pfsc blob build --force` and try again.',
   PFSC_MANIFEST_INVALID: 'Fix the manifest as the message says; docs/MANIFEST.md describes every field.',

@@ -1,6 +1,7 @@
 /**
  * Turns a blueprint scan into the inspect report: where every output byte comes from
- * (each generated bank, each ref, the spill), attributed with the local blob's bank map.
+ * (each generated bank, each ref, earlier output of the same file, the spill), attributed
+ * with the local blob's bank map.
  */
 import type { InspectReport } from './api-types.js';
 import type { ResolvedManifest } from './blob/index.js';
@@ -43,6 +44,9 @@ export async function inspectBlueprint(file: string, src: ByteSource, resolved: 
   let outPos = 0;
   let fromBanks = 0;
   let fromRefs = 0;
+  let fromOutput = 0;
+  // Offsets at or past the blob's end address the file's own earlier output (docs/FORMAT.md).
+  const blobEnd = banks.reduce((end, b) => Math.max(end, b.offset + b.size), 0);
   const bankIndexAt = (offset: number): number => {
     let lo = 0;
     let hi = banks.length - 1;
@@ -62,6 +66,11 @@ export async function inspectBlueprint(file: string, src: ByteSource, resolved: 
       let off = run.offset;
       let at = run.start;
       let left = run.length;
+      if (off >= blobEnd) {
+        fromOutput += left;
+        pushRun(map, { start: at, length: left, source: 'earlier output' });
+        left = 0;
+      }
       while (left > 0) {
         const b = bankIndexAt(off);
         const piece = b < 0 ? left : Math.min(left, banks[b].offset + banks[b].size - off);
@@ -91,7 +100,7 @@ export async function inspectBlueprint(file: string, src: ByteSource, resolved: 
     blocks: scan.blocks,
     streams: scan.streams,
     segments: scan.segments,
-    bytesFrom: { banks: fromBanks, refs: fromRefs, spill: scan.spillBytes },
+    bytesFrom: { banks: fromBanks, refs: fromRefs, output: fromOutput, spill: scan.spillBytes },
     rawRatio: scan.outputLength === 0 ? 0 : scan.spillBytes / scan.outputLength,
     perBank: layoutMatches
       ? banks.map((b, i) => ({ name: b.name, kind: b.kind, isRef: b.isRef, bytes: perBank[i] }))

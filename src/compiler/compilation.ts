@@ -31,7 +31,7 @@ export interface CompilationWarning {
 export interface CompilationStats {
   timings: Record<StageName, number>;
   segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
-  bytesFrom: { banks: number; refs: number; spill: number };
+  bytesFrom: { banks: number; refs: number; output: number; spill: number };
   streams: Map<string, StreamStats>;
   pbbBytes: number;
 }
@@ -47,7 +47,7 @@ export class Compilation {
   readonly stats: CompilationStats = {
     timings: { snapshot: 0, index: 0, hint: 0, plan: 0, pack: 0, emit: 0 },
     segments: { copy: 0, copyXor: 0, copyAdd: 0, literal: 0 },
-    bytesFrom: { banks: 0, refs: 0, spill: 0 },
+    bytesFrom: { banks: 0, refs: 0, output: 0, spill: 0 },
     streams: new Map(),
     pbbBytes: 0,
   };

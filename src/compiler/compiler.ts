@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { defaultRegistry } from '../blob/registry.js';
 import { PfscError, isPfscError } from '../errors.js';
-import { Digest16, encodeHeader } from '../format/index.js';
+import { Digest16, encodeHeader, PBB_VERSION } from '../format/index.js';
 import type { PbbHeader } from '../format/types.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL, type BlockPlan } from '../format/types.js';
 import type { StageName } from '../api-types.js';
@@ -108,7 +108,7 @@ export class Compiler {
   private headerFor(c: Compilation): PbbHeader {
     const blob = c.requireBlob();
     return {
-      version: 1,
+      version: PBB_VERSION,
       outputLength: c.input.size,
       blobId: blob.id,
       baseFingerprint: blob.baseId.subarray(0, 4),
@@ -146,6 +146,10 @@ export class Compiler {
       if (op === OP_COPY) s.segments.copy++;
       else if (op === OP_COPY_XOR) s.segments.copyXor++;
       else if (op === OP_COPY_ADD) s.segments.copyAdd++;
+      if (plan.off[i] >= blob.size) {
+        s.bytesFrom.output += plan.len[i];
+        continue;
+      }
       const bank = blob.banks[blob.bankAt(plan.off[i])];
       if (bank?.isRef) s.bytesFrom.refs += plan.len[i];
       else s.bytesFrom.banks += plan.len[i];
@@ -234,7 +238,7 @@ function checkPlanCovers(plan: BlockPlan, length: number, block: number): void {
  */
 function verifyPlan(plan: BlockPlan, c: Compilation, block: { index: number; position: number; bytes: Uint8Array }): void {
   const out = Buffer.allocUnsafe(block.bytes.length);
-  executeBlock(plan, c.requireBlob(), out);
+  executeBlock(plan, c.requireBlob(), out, { block: block.index, outputStart: block.position });
   if (!out.equals(block.bytes)) {
     let at = 0;
     while (out[at] === block.bytes[at]) at++;

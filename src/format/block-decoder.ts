@@ -4,11 +4,13 @@
  * unchecked field, and every loop advances through bounded input.
  */
 import {
-  MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES, MAX_NUMBER, MAX_VARINT_BYTES,
-  STREAM_NAMES,
+  BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES,
+  MAX_MODELED_BYTES_PER_SEGMENT, MAX_NUMBER, MAX_VARINT_BYTES, METHOD_LZMA2, METHOD_ZSTD, STREAM_NAMES,
 } from './constants.js';
 import { fail } from './fail.js';
 import { decodeLzma2 } from './lzma2.js';
+import { decodeModeledSegments } from './segment-model.js';
+import { decodeZstd, ZSTD_MAX_DICT } from './zstd.js';
 import type { ByteSource } from './source.js';
 import { OP_LITERAL, OP_MAX, opHasImmediate, type BlockPlan, type PbbHeader, type StreamStats } from './types.js';
 import { readVarint, zigzagDecode, type VarintCursor } from './varint.js';
@@ -23,6 +25,14 @@ export interface DecodeLimits {
   maxBlockSegments?: number;
 }
 
+/** The blob, for spills coded with a blob dictionary (docs/FORMAT.md, "Zstandard coding"). */
+export interface DictionarySource {
+  /** Blob size in bytes. */
+  size: number;
+  /** blob[offset, offset + length); fails (PFSC_PBB_CORRUPT) when the range leaves the blob. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
 export interface DecodedBlock {
   /** The block's segments, offsets absolute; off is 0 for literals, imm is 0 for ops without one. */
   plan: BlockPlan;
@@ -35,6 +45,29 @@ export interface DecodedBlock {
   index: number;
   /** Output position of the block's first byte. */
   outputStart: number;
+  /**
+   * False when the spill needs a blob dictionary and readBlocks was given no blob: the spill
+   * is then zeros of the right length (enough for sizes and counts; never execute it).
+   */
+  spillDecoded: boolean;
+}
+
+interface SegmentsForDictionary {
+  count: number;
+  op: Uint8Array;
+  len: Uint32Array;
+  off: Float64Array;
+}
+
+/** The largest end of a copy from the blob (not from earlier output); 0 when there is none. */
+export function lastCopyEnd(seg: SegmentsForDictionary, blobSize: number): number {
+  let end = 0;
+  for (let i = 0; i < seg.count; i++) {
+    if (seg.op[i] === OP_LITERAL) continue;
+    const e = seg.off[i]! + seg.len[i]!;
+    if (e <= blobSize && e > end) end = e;
+  }
+  return end;
 }
 
 /** Reads bytes just past those asked for, so the small fields of a block cost one read. */
@@ -103,6 +136,7 @@ export async function* readBlocks(
   header: PbbHeader,
   headerLength: number,
   limits: DecodeLimits = {},
+  blob?: DictionarySource,
 ): AsyncGenerator<DecodedBlock, void, void> {
   const maxOutput = limit('maxOutputLength', limits.maxOutputLength, MAX_NUMBER - 1);
   const maxBlock = limit('maxBlockOutLength', limits.maxBlockOutLength, MAX_BLOCK_OUT_LENGTH);
@@ -132,9 +166,18 @@ export async function* readBlocks(
     }
     if (count > maxSegments) fail('PFSC_PBB_LIMIT', `${where}: segment count ${count} exceeds the limit of ${maxSegments}`);
 
+    const codingByte = (await rd.bytes(1, () => `${where}: block coding`))[0]!;
+    if (codingByte !== BLOCK_CODING_STREAMS && codingByte !== BLOCK_CODING_MODELED) {
+      fail('PFSC_PBB_CORRUPT', `${where}: block coding ${codingByte}, must be 0 (streams) or 1 (modeled)`);
+    }
+
     const streams: StreamStats[] = [];
-    /** Reads stream s, whose raw length must lie in [minRaw, maxRaw]. */
-    const readStream = async (s: number, minRaw: number, maxRaw: number): Promise<Uint8Array> => {
+    let spillDecoded = true;
+    /**
+     * Reads stream s, whose raw length must lie in [minRaw, maxRaw]. `copies` (for the spill)
+     * are the block's segments, which place a Zstandard dictionary.
+     */
+    const readStream = async (s: number, minRaw: number, maxRaw: number, copies?: SegmentsForDictionary): Promise<Uint8Array> => {
       const name = STREAM_NAMES[s]!;
       const at = rd.pos;
       const swhere = `${where}, ${name} stream at byte ${at}`;
@@ -148,18 +191,67 @@ export async function* readBlocks(
         streams.push({ name, rawBytes: 0, codedBytes: rd.pos - at, coding: 'stored' });
         return new Uint8Array(0);
       }
-      const coded = await rd.varint(() => `${swhere}: coded size`);
-      if (coded === 0) {
+      const coding = await rd.varint(() => `${swhere}: coding`);
+      if (coding === 0) {
         const raw = await rd.bytes(rawLen, () => `${swhere}: stored data`);
         streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'stored' });
         return raw;
       }
-      if (coded >= rawLen) fail('PFSC_PBB_CORRUPT', `${swhere}: LZMA2 size ${coded} is not below the raw length ${rawLen}`);
-      const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
-      const raw = decodeLzma2(data, rawLen, swhere);
-      streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'lzma2' });
-      return raw;
+      const method = coding % 4;
+      const coded = Math.floor(coding / 4);
+      if (method !== METHOD_LZMA2 && !(method === METHOD_ZSTD && copies !== undefined)) {
+        fail('PFSC_PBB_CORRUPT', `${swhere}: coding method ${method} is not allowed here`);
+      }
+      if (coded === 0 || coded >= rawLen) fail('PFSC_PBB_CORRUPT', `${swhere}: coded size ${coded} is not in [1, ${rawLen - 1}] (below the raw length)`);
+      if (method === METHOD_LZMA2) {
+        const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
+        const raw = decodeLzma2(data, rawLen, swhere);
+        streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'lzma2' });
+        return raw;
+      }
+      const back = await rd.varint(() => `${swhere}: dictionary back`);
+      const dictLength = await rd.varint(() => `${swhere}: dictionary length`);
+      if (dictLength > ZSTD_MAX_DICT) fail('PFSC_PBB_CORRUPT', `${swhere}: dictionary length ${dictLength} is above ${ZSTD_MAX_DICT}`);
+      const data = await rd.bytes(coded, () => `${swhere}: Zstandard data`);
+      streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'zstd' });
+      if (blob === undefined) {
+        spillDecoded = false;
+        return new Uint8Array(rawLen);
+      }
+      const end = lastCopyEnd(copies!, blob.size);
+      const start = end - back - dictLength;
+      if (start < 0) {
+        fail('PFSC_PBB_CORRUPT', `${swhere}: dictionary of ${dictLength} bytes ending ${back} before the last copy end ${end} starts before the blob`);
+      }
+      const dict = dictLength === 0 ? new Uint8Array(0) : await blob.read(start, dictLength);
+      return decodeZstd(data, dict, rawLen, swhere);
     };
+
+    if (codingByte === BLOCK_CODING_MODELED) {
+      const at = rd.pos;
+      const swhere = `${where}, segments at byte ${at}`;
+      const size = await rd.varint(() => `${swhere}: size`);
+      const maxSize = count * MAX_MODELED_BYTES_PER_SEGMENT + 8;
+      if (size > maxSize) fail('PFSC_PBB_CORRUPT', `${swhere}: size ${size} is more than ${maxSize} for ${count} segments`);
+      const data = await rd.bytes(size, () => `${swhere}: data`);
+      const state = { diagonal, position: done };
+      const seg = decodeModeledSegments(data, count, outLength, state, where);
+      diagonal = state.diagonal;
+      streams.push({ name: 'segments', rawBytes: count, codedBytes: rd.pos - at, coding: 'range' });
+      const spill = await readStream(4, seg.literalBytes, seg.literalBytes, seg);
+      yield {
+        plan: { outLength, count, op: seg.op, len: seg.len, off: seg.off, imm: seg.imm, spill },
+        streams,
+        codedBytes: rd.pos - position,
+        position,
+        index: b,
+        outputStart: done,
+        spillDecoded,
+      };
+      done += outLength;
+      b++;
+      continue;
+    }
 
     // ops
     const op = await readStream(0, count, count);
@@ -228,7 +320,7 @@ export async function* readBlocks(
     for (let i = 0, k = 0; i < count; i++) if (opHasImmediate(op[i]!)) imm[i] = immRaw[k++]!;
 
     // spill
-    const spill = await readStream(4, literalBytes, literalBytes);
+    const spill = await readStream(4, literalBytes, literalBytes, { count, op, len, off });
 
     yield {
       plan: { outLength, count, op, len, off, imm, spill },
@@ -237,6 +329,7 @@ export async function* readBlocks(
       position,
       index: b,
       outputStart: done,
+      spillDecoded,
     };
     done += outLength;
     b++;

@@ -3,9 +3,14 @@
  * in order: copy offsets are coded relative to the previous copy's diagonal, carried
  * from block to block.
  */
-import { MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES, MAX_VARINT_BYTES, STREAM_NAMES } from './constants.js';
+import {
+  METHOD_LZMA2, METHOD_ZSTD, BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES,
+  MAX_VARINT_BYTES, STREAM_NAMES,
+} from './constants.js';
 import { fail } from './fail.js';
 import { DEFAULT_LZMA_PRESET, encodeLzma2, lzmaPresetOptions } from './lzma2.js';
+import { encodeModeledSegments } from './segment-model.js';
+import { encodeZstd, usableDictionary, ZSTD_MAX_DICT } from './zstd.js';
 import { OP_LITERAL, OP_MAX, opHasImmediate, type BlockPlan, type StreamStats } from './types.js';
 import { varintLength, writeVarint, zigzagEncode } from './varint.js';
 
@@ -15,10 +20,63 @@ import { varintLength, writeVarint, zigzagEncode } from './varint.js';
  * 1 + rawLen below 12 bytes.
  */
 const MIN_LZMA2_TRY = 12;
+/**
+ * Spills shorter than this are not tried with Zstandard: its frame and dictionary fields cost
+ * about what it saves, and digesting the dictionary takes time.
+ */
+const MIN_ZSTD_TRY = 256;
+
+/** Which block codings the encoder tries: both (default; keeps the smaller), or one. */
+export type BlockCodingChoice = 'best' | 'streams' | 'modeled';
+
+/** Read access to the blob, for the spill's Zstandard dictionary. */
+export interface BlobBytes {
+  /** Blob size in bytes (offsets at or past it address earlier output). */
+  size: number;
+  /**
+   * blob[offset, offset + length) as one array. The same range should give the same array
+   * object: zstd keeps its digest of a dictionary on it.
+   */
+  bytes(offset: number, length: number): Uint8Array;
+}
 
 export interface BlockEncoderOptions {
   /** liblzma preset for the LZMA2 attempt; default 9 | PRESET_EXTREME. */
   preset?: number;
+  coding?: BlockCodingChoice;
+  /** With the blob, the spill is also tried with Zstandard and a blob dictionary. */
+  blob?: BlobBytes;
+}
+
+/**
+ * Most dictionary bytes the encoder uses: zstd digests a dictionary at about 5 MB/s at
+ * level 19, so a larger one would cost more time than its few extra matches are worth.
+ */
+export const SPILL_DICT_BUDGET = 2 * 1024 * 1024;
+
+/**
+ * The spill dictionary pfsc picks: the blob bytes the block's copies span, ending at the
+ * last copy end (Dict_Back 0), at most SPILL_DICT_BUDGET of them.
+ */
+export function chooseSpillDictionary(plan: BlockPlan, blob: BlobBytes): SpillDictionary | undefined {
+  let lo = Infinity;
+  let hi = 0;
+  for (let i = 0; i < plan.count; i++) {
+    if (plan.op[i] === OP_LITERAL) continue;
+    const f = plan.off[i]!;
+    const end = f + plan.len[i]!;
+    if (end > blob.size) continue; // a copy from earlier output
+    if (f < lo) lo = f;
+    if (end > hi) hi = end;
+  }
+  if (hi === 0) return undefined;
+  let start = Math.max(lo, hi - Math.min(SPILL_DICT_BUDGET, ZSTD_MAX_DICT));
+  let bytes = blob.bytes(start, hi - start);
+  if (!usableDictionary(bytes)) {
+    start++;
+    bytes = blob.bytes(start, hi - start);
+  }
+  return { back: 0, bytes };
 }
 
 export interface EncodedBlock {
@@ -32,33 +90,65 @@ interface CodedStream {
   stats: StreamStats;
 }
 
-/** Codes one stream: stored or LZMA2, whichever takes fewer bytes (stored on a tie). */
-export async function codeStream(name: StreamStats['name'], raw: Uint8Array, preset: number): Promise<CodedStream> {
+/** The bytes of a stream header: Raw_Size, then (Raw_Size > 0) Coding and any method fields. */
+function streamHeader(rawLen: number, coding: number, extra: readonly number[] = []): Uint8Array {
+  const fields = [rawLen, coding, ...extra];
+  const header = new Uint8Array(fields.reduce((n, v) => n + varintLength(v), 0));
+  let p = 0;
+  for (const v of fields) p = writeVarint(header, p, v);
+  return header;
+}
+
+/** A dictionary for the spill: blob bytes ending Dict_Back bytes before the block's last copy end. */
+export interface SpillDictionary {
+  back: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Codes one stream: stored, LZMA2, or (with a dictionary, for the spill) Zstandard,
+ * whichever takes fewest bytes; stored wins a tie, then LZMA2.
+ */
+export async function codeStream(
+  name: StreamStats['name'],
+  raw: Uint8Array,
+  preset: number,
+  dictionary?: SpillDictionary,
+): Promise<CodedStream> {
   if (raw.length === 0) {
     return { header: Uint8Array.of(0), payload: raw, stats: { name, rawBytes: 0, codedBytes: 1, coding: 'stored' } };
   }
-  const rawLenBytes = varintLength(raw.length);
+  let best: CodedStream = {
+    header: streamHeader(raw.length, 0),
+    payload: raw,
+    stats: { name, rawBytes: raw.length, codedBytes: 0, coding: 'stored' },
+  };
+  let bestSize = best.header.length + raw.length;
+  const offer = (header: Uint8Array, payload: Uint8Array, coding: StreamStats['coding']): void => {
+    const size = header.length + payload.length;
+    if (size < bestSize) {
+      best = { header, payload, stats: { name, rawBytes: raw.length, codedBytes: 0, coding } };
+      bestSize = size;
+    }
+  };
   if (raw.length >= MIN_LZMA2_TRY) {
     const packed = await encodeLzma2(raw, preset);
-    if (varintLength(packed.length) + packed.length < 1 + raw.length) {
-      const header = new Uint8Array(rawLenBytes + varintLength(packed.length));
-      writeVarint(header, writeVarint(header, 0, raw.length), packed.length);
-      return {
-        header,
-        payload: packed,
-        stats: { name, rawBytes: raw.length, codedBytes: header.length + packed.length, coding: 'lzma2' },
-      };
+    offer(streamHeader(raw.length, packed.length * 4 + METHOD_LZMA2), packed, 'lzma2');
+  }
+  if (dictionary !== undefined && raw.length >= MIN_ZSTD_TRY) {
+    const packed = encodeZstd(raw, dictionary.bytes);
+    if (packed !== undefined && packed.length > 0) {
+      offer(streamHeader(raw.length, packed.length * 4 + METHOD_ZSTD, [dictionary.back, dictionary.bytes.length]), packed, 'zstd');
     }
   }
-  const header = new Uint8Array(rawLenBytes + 1);
-  writeVarint(header, 0, raw.length);
-  header[rawLenBytes] = 0;
-  return { header, payload: raw, stats: { name, rawBytes: raw.length, codedBytes: header.length + raw.length, coding: 'stored' } };
+  best.stats.codedBytes = bestSize;
+  return best;
 }
 
 export class BlockEncoder {
   private readonly preset: number;
-  /** End (offset + length) of the last copy written so far; 0 at the start of the file. */
+  private readonly coding: BlockCodingChoice;
+  private readonly blob: BlobBytes | undefined;
   /** Diagonal (offset − output position) of the previous copy, and the output position of this block: both carried across blocks. */
   private prevDiagonal = 0;
   private outputPosition = 0;
@@ -66,6 +156,8 @@ export class BlockEncoder {
 
   constructor(opts: BlockEncoderOptions = {}) {
     this.preset = opts.preset ?? DEFAULT_LZMA_PRESET;
+    this.coding = opts.coding ?? 'best';
+    this.blob = opts.blob;
     lzmaPresetOptions(this.preset, 4096); // throws RangeError on an unsupported preset
   }
 
@@ -80,8 +172,11 @@ export class BlockEncoder {
    */
   encode(plan: BlockPlan): Promise<EncodedBlock> {
     try {
+      const state = { diagonal: this.prevDiagonal, position: this.outputPosition };
       const raws = this.buildStreams(plan);
-      return this.codeStreams(plan.outLength, plan.count, raws);
+      const segments = this.coding === 'streams' ? undefined : encodeModeledSegments(plan, state);
+      const dictionary = this.blob !== undefined && plan.spill.length >= MIN_ZSTD_TRY ? chooseSpillDictionary(plan, this.blob) : undefined;
+      return this.codeBlock(plan, raws, segments, dictionary);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -151,18 +246,53 @@ export class BlockEncoder {
     return [ops, lengths.subarray(0, lp), offsets.subarray(0, fp), immediates, plan.spill];
   }
 
-  private async codeStreams(outLength: number, count: number, raws: Uint8Array[]): Promise<EncodedBlock> {
-    const coded = await Promise.all(raws.map((raw, i) => codeStream(STREAM_NAMES[i]!, raw, this.preset)));
-    let size = varintLength(outLength) + varintLength(count);
-    for (const c of coded) size += c.header.length + c.payload.length;
+  /**
+   * Codes the block both ways (unless told one) and keeps the smaller: the five streams, or
+   * the range-coded segments followed by the spill stream. Streams win a tie.
+   */
+  private async codeBlock(
+    plan: BlockPlan,
+    raws: Uint8Array[],
+    segments: Uint8Array | undefined,
+    dictionary: SpillDictionary | undefined,
+  ): Promise<EncodedBlock> {
+    const { outLength, count } = plan;
+    const spillIndex = STREAM_NAMES.indexOf('spill');
+    const wantStreams = this.coding !== 'modeled';
+    const coded = await Promise.all(
+      raws.map((raw, i) =>
+        i === spillIndex
+          ? codeStream('spill', raw, this.preset, dictionary)
+          : wantStreams ? codeStream(STREAM_NAMES[i]!, raw, this.preset) : undefined),
+    );
+    const spill = coded[spillIndex]!;
+    let parts: CodedStream[] = coded.filter((c): c is CodedStream => c !== undefined);
+    let coding = BLOCK_CODING_STREAMS;
+    if (segments !== undefined) {
+      const header = new Uint8Array(varintLength(segments.length));
+      writeVarint(header, 0, segments.length);
+      const modeled: CodedStream = {
+        header,
+        payload: segments,
+        stats: { name: 'segments', rawBytes: count, codedBytes: header.length + segments.length, coding: 'range' },
+      };
+      const streamsSize = wantStreams ? parts.reduce((s, c) => s + c.stats.codedBytes, 0) : Infinity;
+      if (modeled.stats.codedBytes + spill.stats.codedBytes < streamsSize) {
+        parts = [modeled, spill];
+        coding = BLOCK_CODING_MODELED;
+      }
+    }
+    let size = varintLength(outLength) + varintLength(count) + 1;
+    for (const c of parts) size += c.header.length + c.payload.length;
     const bytes = new Uint8Array(size);
     let p = writeVarint(bytes, writeVarint(bytes, 0, outLength), count);
-    for (const c of coded) {
+    bytes[p++] = coding;
+    for (const c of parts) {
       bytes.set(c.header, p);
       p += c.header.length;
       bytes.set(c.payload, p);
       p += c.payload.length;
     }
-    return { bytes, streams: coded.map((c) => c.stats) };
+    return { bytes, streams: parts.map((c) => c.stats) };
   }
 }

@@ -1,12 +1,12 @@
 /**
- * Numbers fixed by docs/FORMAT.md (format version 1). Changing any of them changes the
+ * Numbers fixed by docs/FORMAT.md (format version 2). Changing any of them changes the
  * format and needs a new version.
  */
 
 /** "PFSB" in ASCII: the first four bytes of every blueprint. */
 export const PBB_MAGIC: Uint8Array = Uint8Array.of(0x50, 0x46, 0x53, 0x42);
 /** The format version this code writes and reads. */
-export const PBB_VERSION = 1;
+export const PBB_VERSION = 2;
 
 export const BLOB_ID_BYTES = 16;
 export const BASE_FINGERPRINT_BYTES = 4;
@@ -37,5 +37,19 @@ export const HEADER_MAX_BYTES =
   4 + 1 + 1 + MAX_VARINT_BYTES + BLOB_ID_BYTES + BASE_FINGERPRINT_BYTES + 2 +
   MAX_REFS * (MAX_VARINT_BYTES + REF_DIGEST_PREFIX_BYTES) + OUTPUT_DIGEST_BYTES;
 
-/** The five streams of a block, in file order. */
+/** The five streams of a streams-coded block, in file order. */
 export const STREAM_NAMES = ['ops', 'lengths', 'offsets', 'immediates', 'spill'] as const;
+/** Every stream name a block may report, for summaries: the five, then a modeled block's segments. */
+export const ALL_STREAM_NAMES = ['ops', 'lengths', 'offsets', 'immediates', 'segments', 'spill'] as const;
+
+/** Block_Coding: the five streams (ops, lengths, offsets, immediates, spill). */
+export const BLOCK_CODING_STREAMS = 0;
+/** Block_Coding: one range-coded segments stream, then the spill stream. */
+export const BLOCK_CODING_MODELED = 1;
+/** A modeled block's segments data takes at most this many bytes per segment (plus 8). */
+export const MAX_MODELED_BYTES_PER_SEGMENT = 40;
+
+/** Stream coding methods: the low two bits of a nonzero Coding field (docs/FORMAT.md, "Streams"). */
+export const METHOD_LZMA2 = 1;
+/** Zstandard with a blob dictionary; the spill stream only. */
+export const METHOD_ZSTD = 2;

@@ -6,11 +6,15 @@
 export * from './types.js';
 export {
   PBB_MAGIC, PBB_VERSION, BLOB_ID_BYTES, BASE_FINGERPRINT_BYTES, REF_DIGEST_PREFIX_BYTES, OUTPUT_DIGEST_BYTES,
-  MAX_REFS, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, HEADER_MAX_BYTES, STREAM_NAMES,
+  MAX_REFS, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, HEADER_MAX_BYTES, STREAM_NAMES, ALL_STREAM_NAMES,
 } from './constants.js';
 export { encodeHeader, decodeHeader, readHeader, headerLength } from './header.js';
-export { BlockEncoder, type BlockEncoderOptions, type EncodedBlock } from './block-encoder.js';
-export { readBlocks, type DecodeLimits, type DecodedBlock } from './block-decoder.js';
+export {
+  BlockEncoder, chooseSpillDictionary, SPILL_DICT_BUDGET, type BlobBytes, type BlockCodingChoice, type BlockEncoderOptions,
+  type EncodedBlock, type SpillDictionary,
+} from './block-encoder.js';
+export { readBlocks, lastCopyEnd, type DecodeLimits, type DecodedBlock, type DictionarySource } from './block-decoder.js';
+export { zstdAvailable } from './zstd.js';
 export { bufferByteSource, fileByteSource, type ByteSource, type FileByteSource } from './source.js';
 export { Digest16, digest16, toHex, fromHex, bytesEqual } from './digest.js';
 export { DEFAULT_LZMA_PRESET, LZMA_PRESET_EXTREME } from './lzma2.js';

@@ -65,9 +65,10 @@ export interface PbbHeader {
 
 /** What the pack stage reports per stream, for inspect and --verbose. */
 export interface StreamStats {
-  name: 'ops' | 'lengths' | 'offsets' | 'immediates' | 'spill';
+  /** The five streams of a streams-coded block, or 'segments' (with 'spill') of a modeled one. */
+  name: 'ops' | 'lengths' | 'offsets' | 'immediates' | 'segments' | 'spill';
+  /** Decoded bytes; for 'segments', the number of segments. */
   rawBytes: number;
   codedBytes: number;
-  /** 'stored' or 'lzma2'. */
-  coding: 'stored' | 'lzma2';
+  coding: 'stored' | 'lzma2' | 'zstd' | 'range';
 }

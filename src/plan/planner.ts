@@ -43,6 +43,79 @@ export interface PlannerOptions {
    */
   localWindow?: number;
   minLocalMatch?: number;
+  /**
+   * Also copy from the block's own earlier output (offsets past the blob's end, see
+   * docs/FORMAT.md), for new text that repeats itself; matches of at least minSelfMatch bytes.
+   */
+  selfMatch?: boolean;
+  minSelfMatch?: number;
+}
+
+/** Where a candidate copies from: an index part, or the block's own earlier bytes. */
+interface Source {
+  bytes: Uint8Array;
+  /** Offset of bytes[0] in the copy address space (blob, then the file's output). */
+  start: number;
+  /** False for generated banks, whose matches must be at least minGeneratedMatch long. */
+  isRef: boolean;
+}
+
+/** k of the k-grams hashed to find copies from earlier output. */
+const SELF_K = 8;
+/** Chain entries walked per probe of earlier output. */
+const SELF_WALK = 16;
+/** Inside copies at least this long, earlier output is hashed only every SPARSE_STEP bytes. */
+const SPARSE_COPY = 64;
+/**
+ * The planner probes every position of a literal run and extends matches backwards, so a
+ * repeat of a long-copied stretch is still found from a sampled position; sampling keeps the
+ * cost of hashing a large, mostly copied block low.
+ */
+const SPARSE_STEP = 4;
+
+/** One planner's hash chains over the current block's earlier positions, filled as it goes. */
+class SelfChains {
+  head = new Int32Array(0);
+  prev = new Int32Array(0);
+  shift = 0;
+  private t: Uint8Array = new Uint8Array(0);
+  private next = 0; // next position to insert
+  /** Long copies emitted so far, [start, end) pairs in order: hashed sparsely. */
+  private sparse: number[] = [];
+  private sparseAt = 0;
+
+  reset(t: Uint8Array): void {
+    const bits = Math.min(18, Math.max(10, 32 - Math.clz32(t.length)));
+    if (this.head.length !== 1 << bits) this.head = new Int32Array(1 << bits);
+    this.head.fill(-1);
+    if (this.prev.length < t.length) this.prev = new Int32Array(t.length);
+    this.shift = 32 - bits;
+    this.t = t;
+    this.next = 0;
+    this.sparse = [];
+    this.sparseAt = 0;
+  }
+
+  /** Records a copy the planner emitted. */
+  copied(start: number, length: number): void {
+    if (length >= SPARSE_COPY) this.sparse.push(start + SELF_K, start + length - SELF_K);
+  }
+
+  /** Inserts the positions whose k-gram ends at or before `i` (sparsely inside long copies). */
+  fillTo(i: number): void {
+    const end = Math.min(i - SELF_K + 1, this.t.length - SELF_K + 1);
+    const { head, prev, shift, t, sparse } = this;
+    let j = this.next;
+    while (j < end) {
+      while (this.sparseAt < sparse.length && sparse[this.sparseAt + 1]! <= j) this.sparseAt += 2;
+      const inSparse = this.sparseAt < sparse.length && j >= sparse[this.sparseAt]!;
+      const x = hash8(t, j, 0) >>> shift;
+      prev[j] = head[x]!;
+      head[x] = j;
+      j += inSparse ? SPARSE_STEP : 1;
+    }
+    if (j > this.next) this.next = j;
+  }
 }
 
 /** Carried between blocks: where the previous copy ended (blob offset), its op and imm. */
@@ -50,6 +123,8 @@ export interface PlannerState {
   prevEnd: number;
   prevOp: number;
   prevImm: number;
+  /** File position of the next block's first byte (addresses copies from earlier output). */
+  filePos: number;
 }
 
 interface Candidate {
@@ -62,7 +137,7 @@ interface Candidate {
 }
 
 export class Planner {
-  readonly state: PlannerState = { prevEnd: 0, prevOp: OP_COPY, prevImm: 0 };
+  readonly state: PlannerState = { prevEnd: 0, prevOp: OP_COPY, prevImm: 0, filePos: 0 };
   private readonly parts: IndexPart[];
   private readonly partBufs: Buffer[];
   private readonly minGen: number;
@@ -80,6 +155,13 @@ export class Planner {
   private readonly deltaK8: boolean;
   private readonly deltaK16: boolean;
   private readonly literalByte: number | undefined;
+  /** Blob size: copy offsets at or past it address the file's earlier output. */
+  private readonly blobSize: number;
+  private readonly selfMatch: boolean;
+  private readonly minSelf: number;
+  /** The current block's own bytes as a copy source, and its k-gram chains (selfMatch only). */
+  private self: Source | undefined;
+  private readonly selfChains = new SelfChains();
   /** Block position where the previous copy ended (negative: it ended in an earlier block). */
   private lastOut = 0;
   /** Length of the previous block, to re-base lastOut. */
@@ -102,10 +184,14 @@ export class Planner {
     this.deltaK8 = index.parts.some((p) => p.xor !== undefined && p.params.k === 8);
     this.deltaK16 = index.parts.some((p) => p.xor !== undefined && p.params.k === 16);
     this.literalByte = options.cost?.literalByte;
+    const last = index.parts[index.parts.length - 1];
+    this.blobSize = last ? last.start + last.bytes.length : 0;
+    this.selfMatch = options.selfMatch ?? false;
+    this.minSelf = Math.max(SELF_K, options.minSelfMatch ?? 12);
   }
 
   /** Where the planner stands between blocks; restore it to plan a block again another way. */
-  saveState(): { prevEnd: number; prevOp: number; prevImm: number; lastOut: number; blockStartShift: number } {
+  saveState(): PlannerState & { lastOut: number; blockStartShift: number } {
     return { ...this.state, lastOut: this.lastOut, blockStartShift: this.blockStartShift };
   }
 
@@ -113,6 +199,7 @@ export class Planner {
     this.state.prevEnd = s.prevEnd;
     this.state.prevOp = s.prevOp;
     this.state.prevImm = s.prevImm;
+    this.state.filePos = s.filePos;
     this.lastOut = s.lastOut;
     this.blockStartShift = s.blockStartShift;
   }
@@ -123,13 +210,15 @@ export class Planner {
     const n = t.length;
     const out = new SegmentBuilder(t);
     const cost: CostModel = { ...this.costBase, literalByte: this.literalByte ?? estimateLiteralByte(block) };
-    const tx = this.hasDeltas && n > 16 ? xorDeltas(t) : undefined;
-    const ta = this.hasDeltas && n > 16 ? addDeltas(t) : undefined;
+    const deltas = this.hasDeltas && n > 16 ? deltasOf(block) : undefined;
+    const tx = deltas?.xor;
+    const ta = deltas?.add;
     const compressed = compressedMask(regions);
     const st = this.state;
     let litStart = 0;
     // Input position where the previous copy ended, relative to this block.
     this.lastOut -= this.blockStartShift;
+    this.startSelf(t, block);
     let i = 0;
     const best: Candidate = { gain: 0, start: 0, length: 0, offset: 0, op: OP_COPY, imm: 0 };
 
@@ -153,6 +242,7 @@ export class Planner {
           if (!mayHold(part.id, hb)) continue;
           this.probeIdentity(t, i, litStart, p, hb, cost, best);
         }
+        if (this.self !== undefined && best.length < this.goodEnough) this.probeSelf(t, i, litStart, cost, best);
       }
       // (2b) short matches near the diagonal
       if (this.localWindow > 0 && best.length < 16 && i + this.minLocal <= n) this.tryLocal(t, i, litStart, cost, best);
@@ -175,6 +265,7 @@ export class Planner {
       }
       out.literal(litStart, best.start - litStart);
       out.copy(best.op, best.offset, best.length, best.imm);
+      if (this.self !== undefined) this.selfChains.copied(best.start, best.length);
       i = best.start + best.length;
       litStart = i;
       this.lastOut = i;
@@ -184,7 +275,32 @@ export class Planner {
     }
     out.literal(litStart, n - litStart);
     this.blockStartShift = n;
+    st.filePos += n;
+    this.self = undefined;
     return out.finish();
+  }
+
+  /** Sets up the block's own bytes as a copy source (selfMatch). */
+  private startSelf(t: Buffer, block: Uint8Array): void {
+    this.self = undefined;
+    if (!this.selfMatch || t.length < 2 * this.minSelf) return;
+    this.self = { bytes: t, start: this.blobSize + this.state.filePos, isRef: true };
+    this.selfChains.reset(block);
+  }
+
+  /** Finds the longest earlier occurrence (not overlapping position i) of the bytes at i. */
+  private probeSelf(t: Buffer, i: number, litStart: number, cost: CostModel, best: Candidate): void {
+    if (i + SELF_K > t.length) return;
+    const chains = this.selfChains;
+    chains.fillTo(i);
+    let q = chains.head[hash8(t, i, 0) >>> chains.shift]!;
+    for (let walked = 0; q >= 0 && walked < SELF_WALK; walked++, q = chains.prev[q]!) {
+      if (t[q + SELF_K - 1] !== t[i + SELF_K - 1] || t[q] !== t[i]) continue;
+      const fwd = forwardIdentity(t, i, t, q, Math.min(t.length - i, i - q));
+      if (fwd < this.minSelf) continue;
+      this.consider(t, i, litStart, this.self!, q, fwd, OP_COPY, 0, cost, best);
+      if (best.length >= this.goodEnough) return;
+    }
   }
 
   private partAt(offset: number): number {
@@ -205,7 +321,7 @@ export class Planner {
     t: Uint8Array,
     i: number,
     litStart: number,
-    p: number,
+    part: Source,
     q: number,
     fwd: number,
     op: number,
@@ -213,7 +329,6 @@ export class Planner {
     cost: CostModel,
     best: Candidate,
   ): void {
-    const part = this.parts[p];
     const back = backward(op, imm, t, i, part.bytes, q, Math.min(i - litStart, q));
     const length = fwd + back;
     if (!part.isRef && length < this.minGen) return;
@@ -233,6 +348,16 @@ export class Planner {
   }
 
   private tryRep(t: Buffer, i: number, litStart: number, at: number, op: number, imm: number, cost: CostModel, best: Candidate): void {
+    const self = this.self;
+    if (self !== undefined && at >= self.start) {
+      // The diagonal runs in the block's own earlier output: never past position i.
+      const q = at - self.start;
+      if (q >= i) return;
+      const max = Math.min(t.length - i, i - q);
+      const fwd = op === OP_COPY ? forwardIdentity(t, i, t, q, max) : forwardTransformed(op, imm, t, i, t, q, max);
+      if (fwd >= this.minRep) this.consider(t, i, litStart, self, q, fwd, op, imm, cost, best);
+      return;
+    }
     const p = this.partAt(at);
     if (p < 0) return;
     const part = this.parts[p];
@@ -240,7 +365,7 @@ export class Planner {
     const max = Math.min(t.length - i, part.bytes.length - q);
     const fwd = op === OP_COPY ? forwardIdentity(t, i, this.partBufs[p], q, max) : forwardTransformed(op, imm, t, i, part.bytes, q, max);
     if (fwd < this.minRep) return;
-    this.consider(t, i, litStart, p, q, fwd, op, imm, cost, best);
+    this.consider(t, i, litStart, part, q, fwd, op, imm, cost, best);
   }
 
   private tryLocal(t: Buffer, i: number, litStart: number, cost: CostModel, best: Candidate): void {
@@ -256,7 +381,7 @@ export class Planner {
     let q = buf.indexOf(needle, from);
     for (let seen = 0; q >= 0 && q < to && seen < 64; seen++) {
       const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, buf.length - q));
-      this.consider(t, i, litStart, p, q, fwd, OP_COPY, 0, cost, best);
+      this.consider(t, i, litStart, part, q, fwd, OP_COPY, 0, cost, best);
       q = buf.indexOf(needle, q + 1);
     }
   }
@@ -279,7 +404,7 @@ export class Planner {
       if (q + reach >= limit || t[i] !== buf[q] || t[i + k - 1] !== buf[q + k - 1] || t[i + reach] !== buf[q + reach]) continue;
       const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, limit - q));
       if (fwd < k) continue;
-      this.consider(t, i, litStart, p, q, fwd, OP_COPY, 0, cost, best);
+      this.consider(t, i, litStart, part, q, fwd, OP_COPY, 0, cost, best);
       if (best.length >= this.goodEnough) return;
     }
   }
@@ -317,9 +442,21 @@ export class Planner {
       if (imm === 0) continue; // an identity match; identity probes own those
       const fwd = forwardTransformed(op, imm, t, i, b, q, Math.min(t.length - i, b.length - q));
       if (fwd < k + 1) continue;
-      this.consider(t, i, litStart, p, q, fwd, op, imm, cost, best);
+      this.consider(t, i, litStart, part, q, fwd, op, imm, cost, best);
     }
   }
+}
+
+/** The xor and add delta sequences of a block, computed once for all planners of that block. */
+const blockDeltas = new WeakMap<Uint8Array, { xor: Uint8Array; add: Uint8Array }>();
+
+function deltasOf(block: Uint8Array): { xor: Uint8Array; add: Uint8Array } {
+  let d = blockDeltas.get(block);
+  if (d === undefined) {
+    d = { xor: xorDeltas(block), add: addDeltas(block) };
+    blockDeltas.set(block, d);
+  }
+  return d;
 }
 
 /** A predicate telling whether a block position lies in an already-compressed region. */

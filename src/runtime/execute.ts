@@ -9,6 +9,11 @@ import { transformFor } from './transforms.js';
 export interface ExecuteWhere {
   /** Block number, for messages. */
   block?: number;
+  /**
+   * File position of the block's first output byte (default 0). Copies from earlier output
+   * (offsets at or past the blob's end) are addressed by file position.
+   */
+  outputStart?: number;
 }
 
 function corrupt(where: ExecuteWhere, message: string): never {
@@ -18,8 +23,10 @@ function corrupt(where: ExecuteWhere, message: string): never {
 
 /**
  * Writes the block's output into out[0, plan.outLength). Every copy must lie inside the
- * blob, the segments must produce exactly outLength bytes, which must fit in `out`, and
- * literals must use up the spill exactly; otherwise PFSC_PBB_CORRUPT names the segment.
+ * blob or, for an offset at or past the blob's end, inside this block's output already
+ * written (docs/FORMAT.md, "Copy sources"); the segments must produce exactly outLength
+ * bytes, which must fit in `out`, and literals must use up the spill exactly; otherwise
+ * PFSC_PBB_CORRUPT names the segment.
  */
 export function executeBlock(plan: BlockPlan, blob: Blob, out: Uint8Array, where: ExecuteWhere = {}): void {
   const { count, op, len, off, imm, spill, outLength } = plan;
@@ -28,6 +35,7 @@ export function executeBlock(plan: BlockPlan, blob: Blob, out: Uint8Array, where
     corrupt(where, `segment arrays are shorter than the segment count ${count}`);
   }
   const blobSize = blob.size;
+  const outputStart = where.outputStart ?? 0;
   let pos = 0;
   let sp = 0;
   for (let i = 0; i < count; i++) {
@@ -43,10 +51,18 @@ export function executeBlock(plan: BlockPlan, blob: Blob, out: Uint8Array, where
       const t = transformFor(o);
       if (t === undefined) corrupt(where, `segment ${i} has unknown op code ${o}`);
       const f = off[i]!;
-      if (!(f >= 0) || !Number.isInteger(f) || f + l > blobSize) {
-        corrupt(where, `segment ${i} copies blob bytes ${f}..${f + l}, outside the blob (${blobSize} bytes)`);
+      if (!(f >= 0) || !Number.isInteger(f)) corrupt(where, `segment ${i} has copy offset ${f}`);
+      if (f >= blobSize) {
+        // A copy from this block's earlier output: file position f - blobSize.
+        const src = f - blobSize - outputStart;
+        if (src < 0 || src + l > pos) {
+          corrupt(where, `segment ${i} copies output bytes ${f - blobSize}..${f - blobSize + l}, not all written earlier in this block (it starts at ${outputStart}, ${pos} bytes written)`);
+        }
+        out.copyWithin(pos, src, src + l);
+      } else {
+        if (f + l > blobSize) corrupt(where, `segment ${i} copies blob bytes ${f}..${f + l}, past the blob's end (${blobSize} bytes)`);
+        blob.read(f, l, out, pos);
       }
-      blob.read(f, l, out, pos);
       if (t.hasImmediate) t.apply(out, pos, pos + l, imm[i]!);
     }
     pos += l;

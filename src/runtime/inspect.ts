@@ -4,7 +4,7 @@
  * where they continue each other, so memory stays bounded).
  */
 import { readBlocks, type DecodeLimits, type DecodedBlock } from '../format/block-decoder.js';
-import { STREAM_NAMES } from '../format/constants.js';
+import { ALL_STREAM_NAMES } from '../format/constants.js';
 import { readHeader } from '../format/header.js';
 import type { ByteSource } from '../format/source.js';
 import { OP_COPY, OP_COPY_XOR, OP_LITERAL, type PbbHeader, type StreamStats } from '../format/types.js';
@@ -45,8 +45,8 @@ export interface BlueprintScan {
   outputLength: number;
   blocks: number;
   /**
-   * One entry per stream name, summed over blocks. `coding` is 'lzma2' when that stream
-   * was LZMA2-coded in at least one block.
+   * One entry per stream name, summed over blocks ('segments' counts segments of modeled
+   * blocks). `coding` is the last coding other than 'stored' that the stream had in a block.
    */
   streams: StreamStats[];
   /** Segments per op. */
@@ -66,7 +66,7 @@ export interface BlueprintScan {
 export async function scanBlueprint(src: ByteSource, opts: ScanOptions = {}): Promise<BlueprintScan> {
   const { header, length: headerLength } = await readHeader(src);
   const maxCopies = opts.maxCopies ?? 100_000;
-  const streams: StreamStats[] = STREAM_NAMES.map((name) => ({ name, rawBytes: 0, codedBytes: 0, coding: 'stored' }));
+  const streams: StreamStats[] = ALL_STREAM_NAMES.map((name) => ({ name, rawBytes: 0, codedBytes: 0, coding: 'stored' }));
   const segments: SegmentCounts = { copy: 0, copyXor: 0, copyAdd: 0, literal: 0 };
   const bytes: SegmentCounts = { copy: 0, copyXor: 0, copyAdd: 0, literal: 0 };
   const copies: CopyRun[] = [];
@@ -83,12 +83,12 @@ export async function scanBlueprint(src: ByteSource, opts: ScanOptions = {}): Pr
   for await (const block of readBlocks(src, header, headerLength, opts.limits)) {
     opts.onBlock?.(block);
     blocks++;
-    block.streams.forEach((s, i) => {
-      const t = streams[i]!;
+    for (const s of block.streams) {
+      const t = streams.find((x) => x.name === s.name)!;
       t.rawBytes += s.rawBytes;
       t.codedBytes += s.codedBytes;
-      if (s.coding === 'lzma2') t.coding = 'lzma2';
-    });
+      if (s.coding !== 'stored') t.coding = s.coding;
+    }
     const { count, op, len, off } = block.plan;
     let pos = block.outputStart;
     for (let i = 0; i < count; i++) {

@@ -8,7 +8,7 @@ import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/prom
 import { basename, dirname, join } from 'node:path';
 import type { Blob } from '../blob/types.js';
 import { PfscError, toPfscError } from '../errors.js';
-import { readBlocks, type DecodeLimits } from '../format/block-decoder.js';
+import { readBlocks, type DecodeLimits, type DictionarySource } from '../format/block-decoder.js';
 import { Digest16, bytesEqual, toHex } from '../format/digest.js';
 import type { ByteSource } from '../format/source.js';
 import { OP_LITERAL, type BlockPlan, type PbbHeader } from '../format/types.js';
@@ -58,10 +58,10 @@ export async function replayToSink(
   const hash = new Digest16();
   let done = 0;
   opts.onProgress?.({ phase: 'replay', done: 0, total });
-  for await (const block of readBlocks(input, header, headerLength, opts.limits)) {
+  for await (const block of readBlocks(input, header, headerLength, opts.limits, dictionarySource(blob))) {
     const out = new Uint8Array(block.plan.outLength);
     if (blob.prepare) await prepareCopies(blob, block.plan);
-    executeBlock(block.plan, blob, out, { block: block.index });
+    executeBlock(block.plan, blob, out, { block: block.index, outputStart: block.outputStart });
     hash.update(out);
     await opts.write(out);
     done += out.length;
@@ -136,12 +136,28 @@ async function publish(tmp: string, outPath: string, force: boolean): Promise<vo
   await unlink(tmp);
 }
 
+/** The blob as a source of Zstandard dictionaries for the spill. */
+export function dictionarySource(blob: Blob): DictionarySource {
+  return {
+    size: blob.size,
+    async read(offset: number, length: number): Promise<Uint8Array> {
+      if (offset < 0 || offset + length > blob.size) {
+        throw new PfscError('PFSC_PBB_CORRUPT', `spill dictionary ${offset}..${offset + length} lies outside the blob (${blob.size} bytes)`);
+      }
+      await blob.prepare?.(offset, length);
+      const out = new Uint8Array(length);
+      blob.read(offset, length, out, 0);
+      return out;
+    },
+  };
+}
+
 /** Asks a blob that loads parts on demand for the span this block's copies read. */
 async function prepareCopies(blob: Blob, plan: BlockPlan): Promise<void> {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < plan.count; i++) {
-    if (plan.op[i] === OP_LITERAL) continue;
+    if (plan.op[i] === OP_LITERAL || plan.off[i] >= blob.size) continue; // spill, or earlier output
     lo = Math.min(lo, plan.off[i]);
     hi = Math.max(hi, plan.off[i] + plan.len[i]);
   }

@@ -1,7 +1,8 @@
-/** Built-in pack stage: each stream stored or raw-LZMA2 coded, whichever is smaller. */
+/** Built-in pack stage: each block coded the way that takes fewest bytes (docs/FORMAT.md). */
 import type { Compiler } from '../compiler/compiler.js';
 import type { Compilation } from '../compiler/compilation.js';
 import { BlockEncoder } from '../format/index.js';
+import { blobBytesOf } from './blob-bytes.js';
 
 export class PackPlugin {
   readonly name = 'pfsc:pack';
@@ -11,7 +12,7 @@ export class PackPlugin {
     compiler.hooks.pack.tapPromise(this.name, async (c, plan) => {
       let enc = this.encoders.get(c);
       if (!enc) {
-        enc = new BlockEncoder();
+        enc = new BlockEncoder({ blob: blobBytesOf(c) });
         this.encoders.set(c, enc);
       }
       const { bytes, streams } = await enc.encode(plan);

@@ -9,7 +9,8 @@
  */
 import type { Compiler } from '../compiler/compiler.js';
 import type { Compilation } from '../compiler/compilation.js';
-import { BlockEncoder } from '../format/index.js';
+import { BlockEncoder, type BlobBytes } from '../format/index.js';
+import { blobBytesOf } from './blob-bytes.js';
 import type { BlockPlan } from '../format/types.js';
 import { Planner, type PlannerOptions, type Region } from '../plan/planner.js';
 
@@ -18,12 +19,19 @@ import { Planner, type PlannerOptions, type Region } from '../plan/planner.js';
  * as far, and the estimated price of a literal byte (low prices favour fewer, longer copies
  * around new text). Which one wins is measured per block.
  */
-export const PLAN_VARIANTS: readonly PlannerOptions[] = [
+const BASE_VARIANTS: readonly PlannerOptions[] = [
   { minFarMatch: 0 },
   { minFarMatch: 0, localWindow: 4096 },
   { minFarMatch: 40, nearDelta: 256, cost: { literalByte: 0.1 } },
   { minFarMatch: 32, nearDelta: 256, cost: { literalByte: 0.15 } },
   { minFarMatch: 48, nearDelta: 16384 },
+];
+
+/** Each base setting with and without copies from the block's own earlier output. */
+export const PLAN_VARIANTS: readonly PlannerOptions[] = [
+  ...BASE_VARIANTS,
+  { selfMatch: true },
+  ...BASE_VARIANTS.map((v) => ({ ...v, selfMatch: true })),
 ];
 
 /** Blocks whose default plan spills more than this are not re-planned (coding gets slow). */
@@ -34,8 +42,8 @@ interface PlannerSet {
   variants: Planner[];
 }
 
-async function wireBytes(plan: BlockPlan): Promise<number> {
-  return (await new BlockEncoder().encode(plan)).bytes.length;
+async function wireBytes(plan: BlockPlan, blob: BlobBytes): Promise<number> {
+  return (await new BlockEncoder({ blob }).encode(plan)).bytes.length;
 }
 
 export class PlanPlugin {
@@ -54,12 +62,13 @@ export class PlanPlugin {
       const before = set.main.saveState();
       let best = set.main.planBlock(block.bytes, regions);
       if (best.spill.length > TRIAL_SPILL_LIMIT || best.count <= 1) return best;
-      let bestBytes = await wireBytes(best);
+      const blob = blobBytesOf(c);
+      let bestBytes = await wireBytes(best, blob);
       let bestState = set.main.saveState();
       for (const v of set.variants) {
         v.restoreState(before);
         const plan = v.planBlock(block.bytes, regions);
-        const bytes = await wireBytes(plan);
+        const bytes = await wireBytes(plan, blob);
         if (bytes < bestBytes) {
           best = plan;
           bestBytes = bytes;

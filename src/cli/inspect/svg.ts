@@ -1,6 +1,6 @@
 /**
  * A self-contained SVG picture of a blueprint: one horizontal bar for the output file,
- * colored by where each part comes from (each blob bank, each ref, the spill), a legend with
+ * colored by where each part comes from (each blob bank, each ref, earlier output, the spill), a legend with
  * bytes and shares, and a title with the file name and sizes. A pure function of the
  * InspectReport: no I/O, no clock, so the same report always gives the same picture.
  */
@@ -14,7 +14,7 @@ export interface SvgOptions {
 
 export interface LegendEntry {
   name: string;
-  kind: 'bank' | 'ref' | 'spill' | 'unmapped';
+  kind: 'bank' | 'ref' | 'output' | 'spill' | 'unmapped';
   bytes: number;
   color: string;
 }
@@ -22,6 +22,9 @@ export interface LegendEntry {
 const BANK_COLORS = ['#1f77b4', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#7f7f7f', '#aec7e8', '#c5b0d5', '#9edae5', '#c49c94', '#f7b6d2'];
 const REF_COLORS = ['#2ca02c', '#98df8a', '#006d2c', '#74c476', '#31a354', '#a1d99b'];
 const SPILL_COLOR = '#d62728';
+/** Copies from the file's own earlier output. */
+const OUTPUT_COLOR = '#ff7f0e';
+const OUTPUT_SOURCE = 'earlier output';
 const UNMAPPED_COLOR = '#e6e6e6';
 
 const MARGIN = 20;
@@ -53,10 +56,10 @@ function isSpill(source: string): boolean {
 export function legendOf(report: InspectReport): LegendEntry[] {
   const total = report.header.outputLength;
   const refNames = new Set((report.perBank ?? []).filter((b) => b.isRef).map((b) => b.name));
-  const kindOf = (name: string): 'bank' | 'ref' | 'spill' =>
-    isSpill(name) ? 'spill' : refNames.has(name) || /^ref\d+$/i.test(name) ? 'ref' : 'bank';
+  const kindOf = (name: string): 'bank' | 'ref' | 'output' | 'spill' =>
+    isSpill(name) ? 'spill' : name === OUTPUT_SOURCE ? 'output' : refNames.has(name) || /^ref\d+$/i.test(name) ? 'ref' : 'bank';
 
-  const found: { name: string; kind: 'bank' | 'ref' | 'spill'; bytes: number }[] = [];
+  const found: { name: string; kind: 'bank' | 'ref' | 'output' | 'spill'; bytes: number }[] = [];
   if (report.map.length > 0) {
     const bytes = new Map<string, number>();
     for (const b of report.perBank ?? []) bytes.set(b.name, 0);
@@ -64,23 +67,27 @@ export function legendOf(report: InspectReport): LegendEntry[] {
     for (const [name, n] of bytes) found.push({ name, kind: kindOf(name), bytes: n });
   } else if (report.perBank && report.perBank.length > 0) {
     for (const b of report.perBank) found.push({ name: b.name, kind: b.isRef ? 'ref' : 'bank', bytes: b.bytes });
+    found.push({ name: OUTPUT_SOURCE, kind: 'output', bytes: report.bytesFrom.output });
     found.push({ name: 'spill', kind: 'spill', bytes: report.bytesFrom.spill });
   } else {
     found.push({ name: 'blob banks', kind: 'bank', bytes: report.bytesFrom.banks });
     found.push({ name: 'refs', kind: 'ref', bytes: report.bytesFrom.refs });
+    found.push({ name: OUTPUT_SOURCE, kind: 'output', bytes: report.bytesFrom.output });
     found.push({ name: 'spill', kind: 'spill', bytes: report.bytesFrom.spill });
   }
 
   const entries: LegendEntry[] = [];
   let banks = 0;
   let refs = 0;
-  for (const kind of ['bank', 'ref', 'spill'] as const) {
+  for (const kind of ['bank', 'ref', 'output', 'spill'] as const) {
     for (const f of found) {
       if (f.kind !== kind || !(f.bytes > 0)) continue;
       const color =
         kind === 'spill'
           ? SPILL_COLOR
-          : kind === 'ref'
+          : kind === 'output'
+            ? OUTPUT_COLOR
+            : kind === 'ref'
             ? (REF_COLORS[refs++ % REF_COLORS.length] ?? SPILL_COLOR)
             : (BANK_COLORS[banks++ % BANK_COLORS.length] ?? SPILL_COLOR);
       entries.push({ name: f.name, kind, bytes: f.bytes, color });

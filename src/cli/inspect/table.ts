@@ -71,6 +71,7 @@ export function renderInspectTable(r: InspectReport, options: TableOptions = {})
       [
         ['blob banks', groupDigits(from.banks), percent(from.banks, total)],
         ['refs', groupDigits(from.refs), percent(from.refs, total)],
+        ['earlier output', groupDigits(from.output), percent(from.output, total)],
         ['spill', groupDigits(from.spill), percent(from.spill, total)],
       ],
     ),
