@@ -127,7 +127,8 @@ export function encodeModeledSegments(seg: SegmentArrays, state: DiagonalState):
     const l = seg.len[i]!;
     rc.bit(m.op, prevOp * 4 + 1, op >> 1);
     rc.bit(m.op, prevOp * 4 + 2 + (op >> 1), op & 1);
-    m.length.encode(rc, op === OP_LITERAL ? 0 : 1, l);
+    // The last segment's length is what is left of the block: not coded.
+    if (i < seg.count - 1) m.length.encode(rc, op === OP_LITERAL ? 0 : 1, l);
     if (op !== OP_LITERAL) {
       const f = seg.off[i]!;
       const d = f - (pos + diagonal);
@@ -187,7 +188,8 @@ export function decodeModeledSegments(
   for (; i < count; i++) {
     const hi = rc.bit(m.op, prevOp * 4 + 1);
     const o = (hi << 1) | rc.bit(m.op, prevOp * 4 + 2 + hi);
-    const l = m.length.decode(rc, o === OP_LITERAL ? 0 : 1, MAX_LENGTH_BITS, what);
+    const l = i < count - 1 ? m.length.decode(rc, o === OP_LITERAL ? 0 : 1, MAX_LENGTH_BITS, what) : outLength - sum;
+    if (l < 1) fail('PFSC_PBB_CORRUPT', `${what()}: the last segment has no bytes left (the others take all ${outLength})`);
     if (l > MAX_BLOCK_OUT_LENGTH || sum + l > outLength) {
       fail('PFSC_PBB_CORRUPT', `${what()}: length ${l} passes the block's output length ${outLength}`);
     }
