@@ -127,11 +127,16 @@ function isBufferJson(v: unknown): v is { type: 'Buffer'; data: number[] } {
 export function streamTable(streams: readonly StreamStats[]): string {
   let raw = 0;
   let coded = 0;
-  const rows = streams.map((s) => {
-    raw += s.rawBytes;
-    coded += s.codedBytes;
-    return [s.name, groupDigits(s.rawBytes), groupDigits(s.codedBytes), s.coding];
-  });
+  // Streams no block used are left out; a modeled block's segments stream counts segments,
+  // not bytes, so its raw column shows the count as such and stays out of the raw total.
+  const rows = streams
+    .filter((s) => s.codedBytes > 0)
+    .map((s) => {
+      coded += s.codedBytes;
+      if (s.name === 'segments') return [s.name, `${groupDigits(s.rawBytes)} segs`, groupDigits(s.codedBytes), s.coding];
+      raw += s.rawBytes;
+      return [s.name, groupDigits(s.rawBytes), groupDigits(s.codedBytes), s.coding];
+    });
   rows.push(['total', groupDigits(raw), groupDigits(coded), '']);
   return table(
     [{ header: 'stream' }, { header: 'raw bytes', align: 'right' }, { header: 'coded bytes', align: 'right' }, { header: 'coding' }],

@@ -237,7 +237,16 @@ export function renderInspectSvg(report: InspectReport, options: SvgOptions = {}
   }
   legend.forEach((e, i) => {
     const y = LEGEND_Y + i * ROW_H;
-    const kind = e.kind === 'bank' ? 'blob bank' : e.kind === 'ref' ? 'ref (a file both sides hold)' : e.kind === 'spill' ? 'spill (carried in the blueprint)' : 'not covered by the map';
+    const kind =
+      e.kind === 'bank'
+        ? 'blob bank'
+        : e.kind === 'ref'
+          ? 'ref (a file both sides hold)'
+          : e.kind === 'output'
+            ? 'copied from earlier in the same file'
+            : e.kind === 'spill'
+              ? 'spill (carried in the blueprint)'
+              : 'not covered by the map';
     o.push(`<g class="legend-entry">`);
     o.push(`<title>${escapeXml(`${e.name}: ${groupDigits(e.bytes)} bytes, ${percent(e.bytes, total)} of the output`)}</title>`);
     o.push(`<rect x="${MARGIN}" y="${y}" width="14" height="14" fill="${e.color}" stroke="#444" stroke-width="0.5"/>`);
