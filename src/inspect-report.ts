@@ -62,18 +62,20 @@ export async function inspectBlueprint(file: string, src: ByteSource, resolved: 
     maxCopies: 0,
     onCopy(run) {
       if (run.start > outPos) pushRun(map, { start: outPos, length: run.start - outPos, source: 'spill' });
-      // A copy may span banks: attribute each piece to its own bank.
+      // A copy may span banks: attribute each piece to its own bank. A run of copies may also
+      // go on from the blob's last bytes into the file's own output (the scan merges copies
+      // whose sources continue each other).
       let off = run.offset;
       let at = run.start;
       let left = run.length;
-      if (off >= blobEnd) {
-        fromOutput += left;
-        pushRun(map, { start: at, length: left, source: 'earlier output' });
-        left = 0;
-      }
       while (left > 0) {
+        if (off >= blobEnd) {
+          fromOutput += left;
+          pushRun(map, { start: at, length: left, source: 'earlier output' });
+          break;
+        }
         const b = bankIndexAt(off);
-        const piece = b < 0 ? left : Math.min(left, banks[b].offset + banks[b].size - off);
+        const piece = b < 0 ? Math.min(left, blobEnd - off) : Math.min(left, banks[b].offset + banks[b].size - off);
         const source = b < 0 ? 'outside the local blob' : banks[b].name;
         if (b >= 0) {
           perBank[b] += piece;

@@ -25,8 +25,8 @@ export const MAX_NUMBER = 2 ** 53;
 export const MAX_COPY_END = 2 ** 52;
 /** Longest varint: 8 bytes (56 bits of room, of which values below 2^53 are allowed). */
 export const MAX_VARINT_BYTES = 8;
-/** A varint encoding a block length (< 2^28) takes at most 4 bytes. */
-export const MAX_LENGTH_VARINT_BYTES = 4;
+/** A segment length is at most 2^28 (a whole block), whose varint takes 5 bytes. */
+export const MAX_LENGTH_VARINT_BYTES = 5;
 
 /** LZMA2 dictionary size bounds used for a stream: rawLen rounded up to a power of two, clamped. */
 export const LZMA2_MIN_DICT = 4 * 1024;

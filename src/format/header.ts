@@ -88,7 +88,7 @@ export function decodeHeader(buf: Uint8Array): { header: PbbHeader; length: numb
     fail('PFSC_PBB_VERSION', `blueprint format version ${version} (byte 4); this pfsc reads version ${PBB_VERSION}`);
   }
   if (end < 6) truncated('flags');
-  if (buf[5] !== 0) fail('PFSC_PBB_CORRUPT', `header flags (byte 5) are 0x${buf[5]!.toString(16).padStart(2, '0')}, must be 0 in version 1`);
+  if (buf[5] !== 0) fail('PFSC_PBB_CORRUPT', `header flags (byte 5) are 0x${buf[5]!.toString(16).padStart(2, '0')}, must be 0 in version ${PBB_VERSION}`);
   const cur: VarintCursor = { pos: 6 };
   const varint = (what: string): number => {
     const at = cur.pos;

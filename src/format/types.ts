@@ -49,7 +49,7 @@ export interface RefFingerprint {
 }
 
 export interface PbbHeader {
-  /** Format version (1 for this spec). */
+  /** Format version (2 for this spec, docs/FORMAT.md). */
   version: number;
   /** Length of the output file in bytes (may exceed 2^32; < 2^53). */
   outputLength: number;

@@ -378,11 +378,14 @@ export class Planner {
     const from = Math.max(0, centre - this.localWindow);
     const to = Math.min(buf.length, centre + this.localWindow);
     const needle = t.subarray(i, i + this.minLocal);
-    let q = buf.indexOf(needle, from);
-    for (let seen = 0; q >= 0 && q < to && seen < 64; seen++) {
+    // Search the window only: indexOf on the whole part would scan to its end on a miss.
+    const window = buf.subarray(from, to);
+    let w = window.indexOf(needle);
+    for (let seen = 0; w >= 0 && seen < 64; seen++) {
+      const q = from + w;
       const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, buf.length - q));
       this.consider(t, i, litStart, part, q, fwd, OP_COPY, 0, cost, best);
-      q = buf.indexOf(needle, q + 1);
+      w = window.indexOf(needle, w + 1);
     }
   }
 

@@ -136,9 +136,12 @@ describe.skipIf(!apiReady)('build and replay', () => {
 
       const i = run(['inspect', 'd.bin.pbb', '--json']);
       expect(i.status, i.stderr).toBe(0);
-      const report = JSON.parse(i.stdout) as { header: { outputLength: number; blobId: string }; blobIdHex: string };
+      const report = JSON.parse(i.stdout) as { header: { outputLength: number; blobId: string; version: number }; blobIdHex: string; bytesFrom: Record<string, number> };
       expect(report.header.outputLength).toBe(10_000);
+      expect(report.header.version).toBe(2);
       expect(report.header.blobId).toBe(report.blobIdHex);
+      expect(Object.keys(report.bytesFrom)).toEqual(['banks', 'refs', 'output', 'spill']);
+      expect(Object.values(report.bytesFrom).reduce((a, b) => a + b, 0)).toBe(10_000);
 
       const info = run(['blob', 'info', '--json']);
       expect(info.status, info.stderr).toBe(0);
@@ -153,7 +156,7 @@ describe.skipIf(!apiReady)('build and replay', () => {
       writeFileSync(join(work, 'e.bin'), sampleFile(6, 8000));
       const b = run(['build', 'e.bin', '-v']);
       expect(b.status, b.stderr).toBe(0);
-      for (const word of ['stages', 'snapshot', 'streams', 'segments', 'raw_ratio', 'Blob_ID']) expect(b.stdout).toContain(word);
+      for (const word of ['stages', 'snapshot', 'streams', 'segments', 'raw_ratio', 'Blob_ID', 'earlier output']) expect(b.stdout).toContain(word);
     },
     SLOW,
   );
@@ -168,7 +171,7 @@ describe.skipIf(!apiReady)('inspect', () => {
       const i = run(['inspect', 'f.bin.pbb', '--svg', 'f.svg']);
       expect(i.status, i.stderr).toBe(0);
       expect(i.stdout.split('\n')[0]).toMatch(/^f\.bin\.pbb: [\d,]+ bytes, replays to 30,000 bytes/);
-      for (const word of ['Blob_ID', 'streams', 'segments', 'output bytes from', 'raw_ratio']) expect(i.stdout).toContain(word);
+      for (const word of ['Blob_ID', 'streams', 'segments', 'output bytes from', 'earlier output', 'raw_ratio']) expect(i.stdout).toContain(word);
       expect(i.stderr).toBe('wrote f.svg\n');
       const svg = readFileSync(join(work, 'f.svg'), 'utf8');
       expect(svg.startsWith('<?xml')).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectReport } from '../../src/api-types.js';
-import { groupDigits, humanBytes, humanMs, percent, table, toJson } from '../../src/cli/format.js';
+import { groupDigits, humanBytes, humanMs, percent, streamTable, table, toJson } from '../../src/cli/format.js';
+import { verboseReport } from '../../src/cli/commands/build.js';
 import { renderInspectTable } from '../../src/cli/inspect/table.js';
 import { LazyProgress, progressFor } from '../../src/cli/progress.js';
 
@@ -37,7 +38,7 @@ describe('inspect table', () => {
     file: 'app.pbb',
     pbbBytes: 200,
     header: {
-      version: 1,
+      version: 2,
       outputLength: 4000,
       blobId: new Uint8Array(16),
       baseFingerprint: new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
@@ -51,7 +52,7 @@ describe('inspect table', () => {
       { name: 'lengths', rawBytes: 20, codedBytes: 12, coding: 'lzma2' },
     ],
     segments: { copy: 5, copyXor: 2, copyAdd: 1, literal: 2 },
-    bytesFrom: { banks: 3000, refs: 900, spill: 100 },
+    bytesFrom: { banks: 3000, refs: 600, output: 300, spill: 100 },
     rawRatio: 0.025,
     perBank: [
       { name: 'debruijn', kind: 'debruijn', isRef: false, bytes: 3000 },
@@ -67,6 +68,8 @@ describe('inspect table', () => {
     expect(text).toContain('output digest   ' + 'cc'.repeat(16));
     expect(text).toMatch(/copy\s+xor imm8\s+2\s+20\.0%/);
     expect(text).toMatch(/spill\s+100\s+2\.5%/);
+    expect(text).toMatch(/refs\s+600\s+15\.0%\n\s+earlier output\s+300\s+7\.5%\n\s+spill/);
+    expect(text).toContain('format version  2');
     expect(text).toMatch(/total\s+30\s+22/);
     expect(text).toMatch(/debruijn\s+debruijn\s+no\s+3,000\s+75\.0%/);
     expect(text).toContain('raw_ratio       0.0250');
@@ -77,6 +80,43 @@ describe('inspect table', () => {
     expect(verbose).toContain('output map (1 runs)');
     expect(verbose).toMatch(/ramp8\s+ramp\s+no\s+0\s+0\.0%/);
     expect(renderInspectTable({ ...r, perBank: undefined })).toContain('per bank: unknown');
+  });
+});
+
+describe('stream table', () => {
+  it('leaves out streams no block used, and counts segments apart from bytes', () => {
+    const text = streamTable([
+      { name: 'ops', rawBytes: 10, codedBytes: 12, coding: 'stored' },
+      { name: 'lengths', rawBytes: 0, codedBytes: 0, coding: 'stored' },
+      { name: 'segments', rawBytes: 1234, codedBytes: 300, coding: 'range' },
+      { name: 'spill', rawBytes: 5000, codedBytes: 900, coding: 'lzma2' },
+    ]);
+    expect(text).not.toContain('lengths');
+    expect(text).toMatch(/segments\s+1,234 segs\s+300\s+range/);
+    // the total adds bytes only: 10 + 5,000 raw, 12 + 300 + 900 coded
+    expect(text).toMatch(/total\s+5,010\s+1,212/);
+  });
+});
+
+describe('build --verbose report', () => {
+  it('lists every source of output bytes, earlier output included, adding up to the input', () => {
+    const text = verboseReport({
+      output: 'a.pbb',
+      inputBytes: 30_000,
+      pbbBytes: 1_200,
+      blobId: 'ab'.repeat(16),
+      timings: { snapshot: 1, index: 2, hint: 0, plan: 30, pack: 5, emit: 1 },
+      segments: { copy: 6, copyXor: 0, copyAdd: 0, literal: 2 },
+      bytesFrom: { banks: 300, refs: 12_000, output: 15_000, spill: 2_700 },
+      rawRatio: 0.09,
+      streams: [
+        { name: 'segments', rawBytes: 8, codedBytes: 30, coding: 'range' },
+        { name: 'spill', rawBytes: 2_700, codedBytes: 1_100, coding: 'lzma2' },
+      ],
+      warnings: [],
+    });
+    expect(text).toMatch(/blob banks\s+300\s+1\.0%\n\s+refs\s+12,000\s+40\.0%\n\s+earlier output\s+15,000\s+50\.0%\n\s+spill\s+2,700\s+9\.0%/);
+    expect(text).toMatch(/segments\s+8 segs\s+30\s+range/);
   });
 });
 

@@ -7,7 +7,7 @@ function report(over: Partial<InspectReport> = {}): InspectReport {
     file: 'dir/app.bin.pbb',
     pbbBytes: 120,
     header: {
-      version: 1,
+      version: 2,
       outputLength: 1000,
       blobId: new Uint8Array(16).fill(0xab),
       baseFingerprint: new Uint8Array([1, 2, 3, 4]),
@@ -21,7 +21,7 @@ function report(over: Partial<InspectReport> = {}): InspectReport {
       { name: 'spill', rawBytes: 100, codedBytes: 80, coding: 'lzma2' },
     ],
     segments: { copy: 3, copyXor: 0, copyAdd: 0, literal: 1 },
-    bytesFrom: { banks: 650, refs: 250, spill: 100 },
+    bytesFrom: { banks: 650, refs: 250, output: 0, spill: 100 },
     rawRatio: 0.1,
     perBank: [
       { name: 'debruijn', kind: 'debruijn', isRef: false, bytes: 650 },
@@ -191,10 +191,68 @@ describe('inspect SVG', () => {
   });
 
   it('handles an empty output', () => {
-    const empty = report({ header: { ...report().header, outputLength: 0 }, map: [], bytesFrom: { banks: 0, refs: 0, spill: 0 }, perBank: [] });
+    const empty = report({ header: { ...report().header, outputLength: 0 }, map: [], bytesFrom: { banks: 0, refs: 0, output: 0, spill: 0 }, perBank: [] });
     const svg = renderInspectSvg(empty);
     checkWellFormed(svg);
     expect(svg).toContain('empty output');
+  });
+});
+
+describe('inspect SVG: copies from earlier output', () => {
+  // 1000 bytes: 400 from debruijn, 100 spill, 250 from ref0, 150 copied from earlier in the file, 100 from debruijn.
+  const withOutput = (over: Partial<InspectReport> = {}): InspectReport =>
+    report({
+      bytesFrom: { banks: 500, refs: 250, output: 150, spill: 100 },
+      perBank: [
+        { name: 'debruijn', kind: 'debruijn', isRef: false, bytes: 500 },
+        { name: 'ref0', kind: 'ref', isRef: true, bytes: 250 },
+      ],
+      map: [
+        { start: 0, length: 400, source: 'debruijn' },
+        { start: 400, length: 100, source: 'spill' },
+        { start: 500, length: 250, source: 'ref0' },
+        { start: 750, length: 150, source: 'earlier output' },
+        { start: 900, length: 100, source: 'debruijn' },
+      ],
+      ...over,
+    });
+
+  it('lists earlier output after the refs and before the spill, with its own color and kind', () => {
+    const svg = renderInspectSvg(withOutput());
+    checkWellFormed(svg);
+    expect(legendRows(svg)).toEqual([
+      ['debruijn', '500 B', '50.0%', 'blob bank'],
+      ['ref0', '250 B', '25.0%', 'ref (a file both sides hold)'],
+      ['earlier output', '150 B', '15.0%', 'copied from earlier in the same file'],
+      ['spill', '100 B', '10.0%', 'spill (carried in the blueprint)'],
+    ]);
+    const legend = legendOf(withOutput());
+    const output = legend.find((e) => e.kind === 'output');
+    expect(output?.name).toBe('earlier output');
+    expect(new Set(legend.map((e) => e.color)).size).toBe(legend.length);
+  });
+
+  it('draws its run in its color', () => {
+    const r = withOutput();
+    const svg = renderInspectSvg(r, { barWidth: 100 });
+    const color = legendOf(r).find((e) => e.kind === 'output')!.color;
+    expect(svg).toContain(`<rect x="95" y="70" width="15" height="48" fill="${color}"><title>earlier output: bytes 750 to 900</title>`);
+  });
+
+  it('falls back to totals without a map, and leaves it out when nothing was copied from the output', () => {
+    expect(legendOf(withOutput({ map: [] })).map((e) => [e.name, e.kind, e.bytes])).toEqual([
+      ['debruijn', 'bank', 500],
+      ['ref0', 'ref', 250],
+      ['earlier output', 'output', 150],
+      ['spill', 'spill', 100],
+    ]);
+    expect(legendOf(withOutput({ map: [], perBank: undefined })).map((e) => [e.name, e.kind])).toEqual([
+      ['blob banks', 'bank'],
+      ['refs', 'ref'],
+      ['earlier output', 'output'],
+      ['spill', 'spill'],
+    ]);
+    expect(legendOf(report({ map: [] })).map((e) => e.kind)).not.toContain('output');
   });
 });
 

@@ -6,13 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { PfscError, type ErrorCode } from '../../src/errors.js';
 import {
-  OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL, bufferByteSource, digest16, readHeader, type BlockPlan, type DecodeLimits,
+  OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL, bufferByteSource, digest16, readHeader, zstdAvailable, type BlobBytes, type BlockPlan,
+  type DecodeLimits,
 } from '../../src/format/index.js';
 import { executeBlock } from '../../src/runtime/execute.js';
 import { scanBlueprint } from '../../src/runtime/inspect.js';
 import { replayToSink } from '../../src/runtime/replay.js';
 import { fakeBlob, prng, randomBytes } from '../runtime/fake-blob.js';
-import { buildPbb, concat, header, plan, type Seg } from './helpers.js';
+import { buildPbb, concat, header, plan, type Coding, type Seg } from './helpers.js';
 
 const LONG = process.env.PFSC_FUZZ_LONG === '1';
 const CASES = LONG ? 300_000 : 25_000;
@@ -32,31 +33,55 @@ const blobBytes = randomBytes(rand, 1 << 16);
 blobBytes.fill(0x20, 0, 4096); // a compressible region
 const blob = fakeBlob({ bytes: blobBytes, refSizes: [8192] });
 
-/** A random plan over the fake blob; `squeeze` makes its streams compressible (LZMA2-coded). */
-function randomPlan(r: () => number, maxSegs: number, squeeze: boolean): BlockPlan {
+/**
+ * A random plan over the fake blob for a block whose output starts at file position `start`;
+ * `squeeze` makes its streams compressible (LZMA2-coded). Some copies read the block's own
+ * earlier output (offsets from blob.size + start on).
+ */
+function randomPlan(r: () => number, maxSegs: number, squeeze: boolean, start: number): BlockPlan {
   const segs: Seg[] = [];
   let spill = 0;
+  let pos = 0;
   const n = 1 + Math.floor(r() * maxSegs);
   let next = Math.floor(r() * 1000);
   for (let i = 0; i < n; i++) {
     const op = squeeze ? (i % 2 === 0 ? OP_COPY : OP_LITERAL) : Math.floor(r() * 4);
-    const len = squeeze ? 8 : 1 + Math.floor(r() * 200);
+    let len = squeeze ? 8 : 1 + Math.floor(r() * 200);
     if (op === OP_LITERAL) {
       spill += len;
       segs.push({ op, len });
+    } else if (!squeeze && pos > 0 && r() < 0.2) {
+      const src = Math.floor(r() * pos);
+      len = Math.min(len, pos - src);
+      segs.push({ op, len, off: blob.size + start + src, imm: op === OP_COPY_XOR || op === OP_COPY_ADD ? Math.floor(r() * 256) : 0 });
     } else {
       const off = squeeze ? next : Math.floor(r() * (blobBytes.length - len));
       next = (off + len + 3) % (blobBytes.length - 300);
       segs.push({ op, len, off, imm: op === OP_COPY_XOR || op === OP_COPY_ADD ? Math.floor(r() * 256) : 0 });
     }
+    pos += len;
   }
   return plan(segs, squeeze ? new Uint8Array(spill).fill(0x41) : randomBytes(r, spill));
 }
 
+/** Random plans for consecutive blocks of one file. */
+function randomPlans(r: () => number, blocks: number, maxSegs: number, squeeze: boolean): BlockPlan[] {
+  const plans: BlockPlan[] = [];
+  let start = 0;
+  for (let k = 0; k < blocks; k++) {
+    const p = randomPlan(r, maxSegs, squeeze, start);
+    plans.push(p);
+    start += p.outLength;
+  }
+  return plans;
+}
+
 function outputOf(plans: BlockPlan[]): Uint8Array {
+  let outputStart = 0;
   return concat(plans.map((p) => {
     const out = new Uint8Array(p.outLength);
-    executeBlock(p, blob, out);
+    executeBlock(p, blob, out, { outputStart });
+    outputStart += p.outLength;
     return out;
   }));
 }
@@ -65,14 +90,47 @@ async function makeSeeds(): Promise<Uint8Array[]> {
   const r = prng(99);
   const seeds: Uint8Array[] = [];
   const refs = blob.manifest.refs.map((x) => ({ size: x.size, digestPrefix: Uint8Array.from(Buffer.from(x.sha256.slice(0, 8), 'hex')) }));
-  const shapes: [number, number, boolean][] = [
-    [1, 1, false], [1, 3, false], [2, 20, false], [3, 60, false], [1, 400, true], [2, 300, true], [4, 10, false], [1, 2000, true],
+  // Blocks coded as streams, modeled, or whichever is smaller (block i takes codings[i % length]).
+  const shapes: [number, number, boolean, Coding[]][] = [
+    [1, 1, false, ['streams']], [1, 3, false, ['best']], [2, 20, false, ['streams', 'modeled']], [3, 60, false, ['modeled', 'streams']],
+    [1, 400, true, ['streams']], [2, 300, true, ['modeled', 'best']], [4, 10, false, ['best']], [1, 2000, true, ['streams']],
+    [1, 2, false, ['modeled']], [3, 40, false, ['modeled']],
   ];
-  for (const [blocks, maxSegs, squeeze] of shapes) {
-    const plans = Array.from({ length: blocks }, () => randomPlan(r, maxSegs, squeeze));
+  for (const [blocks, maxSegs, squeeze, codings] of shapes) {
+    const plans = randomPlans(r, blocks, maxSegs, squeeze);
     const out = outputOf(plans);
     const h = header(out.length, { blobId: blob.id, baseFingerprint: blob.baseId.slice(0, 4), refs, outputDigest: digest16(out) });
-    seeds.push((await buildPbb(h, plans, 6)).bytes);
+    seeds.push((await buildPbb(h, plans, { preset: 6, codings })).bytes);
+  }
+  // Spills made of pieces of the blob: Zstandard with a blob dictionary codes them.
+  const blobAccess: BlobBytes = { size: blob.size, bytes: (o, l) => blobBytes.slice(o, o + l) };
+  const dictBytes = new Map<string, Uint8Array>();
+  const keptAccess: BlobBytes = {
+    size: blob.size,
+    bytes(o, l) {
+      const k = `${o}:${l}`;
+      if (!dictBytes.has(k)) dictBytes.set(k, blobAccess.bytes(o, l));
+      return dictBytes.get(k)!;
+    },
+  };
+  for (let k = 0; k < 3; k++) {
+    const plans = [0, 1].map(() => {
+      const pieces: Uint8Array[] = [];
+      let n = 0;
+      while (n < 1500) {
+        const at = 4096 + Math.floor(r() * 50_000);
+        const piece = blobBytes.subarray(at, at + 6 + Math.floor(r() * 20));
+        pieces.push(piece);
+        n += piece.length;
+      }
+      const spill = concat(pieces);
+      return plan([{ op: OP_COPY, len: 3000, off: 4096 + Math.floor(r() * 10_000) }, { op: OP_LITERAL, len: spill.length }], spill);
+    });
+    const out = outputOf(plans);
+    const h = header(out.length, { blobId: blob.id, baseFingerprint: blob.baseId.slice(0, 4), refs, outputDigest: digest16(out) });
+    const built = await buildPbb(h, plans, { preset: 6, blob: keptAccess, codings: [k === 0 ? 'streams' : 'best'] });
+    if (zstdAvailable()) expect(built.streams.flat().some((st) => st.coding === 'zstd')).toBe(true);
+    seeds.push(built.bytes);
   }
   const empty = header(0, { blobId: blob.id, outputDigest: digest16(new Uint8Array(0)) });
   seeds.push((await buildPbb(empty, [])).bytes);
@@ -152,13 +210,21 @@ function mutate(r: () => number, seed: Uint8Array, seeds: Uint8Array[]): { bytes
 describe('fuzz', () => {
   it(`replays or rejects ${CASES} damaged blueprints`, async () => {
     const seeds = await makeSeeds();
-    // The seeds themselves replay, and some use LZMA2-coded streams.
+    // The seeds themselves replay; some use LZMA2-coded streams, some have modeled blocks, some
+    // copy from their own earlier output.
     let lzmaStreams = 0;
+    let modeledSeeds = 0;
+    let selfCopies = 0;
     for (const s of seeds) {
       expect(await attempt(s, 'seed')).toBe('ok');
-      lzmaStreams += (await scanBlueprint(bufferByteSource(s))).streams.filter((x) => x.coding === 'lzma2').length;
+      const scan = await scanBlueprint(bufferByteSource(s));
+      lzmaStreams += scan.streams.filter((x) => x.coding === 'lzma2').length;
+      if (scan.streams.some((x) => x.name === 'segments' && x.rawBytes > 0)) modeledSeeds++;
+      selfCopies += scan.copies.filter((c) => c.offset >= blob.size).length;
     }
     expect(lzmaStreams).toBeGreaterThan(3);
+    expect(modeledSeeds).toBeGreaterThan(4);
+    expect(selfCopies).toBeGreaterThan(10);
     const r = prng(LONG ? Date.now() : 12345);
     const outcomes = new Map<string, number>();
     for (let i = 0; i < CASES; i++) {
@@ -195,6 +261,9 @@ describe('fuzz', () => {
       const block = randomBytes(r, Math.floor(r() * 64));
       block[0] = outLen; // a plausible block length
       if (block.length > 1) block[1] = 1 + Math.floor(r() * Math.min(outLen, 4));
+      // a valid Block_Coding (streams or modeled) most of the time, and a small Segments_Size
+      if (block.length > 2 && i % 8 !== 0) block[2] = i % 2;
+      if (block.length > 3 && i % 2 === 1) block[3] = Math.floor(r() * Math.min(block.length - 3, 50));
       await attempt(concat([h, block]), `random block ${i}`);
     }
     expect(true).toBe(true);

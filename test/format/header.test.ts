@@ -12,7 +12,7 @@ const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s
 // A 1-ref header for a 9,000,000-byte output, written by hand from docs/FORMAT.md.
 const GOLDEN_1REF = hex([
   '50465342', // magic "PFSB"
-  '01', // version
+  '02', // version
   '00', // flags
   'c0a8a504', // output length 9,000,000
   '00112233445566778899aabbccddeeff', // Blob_ID
@@ -24,7 +24,7 @@ const GOLDEN_1REF = hex([
 ].join(''));
 
 const GOLDEN_HEADER: PbbHeader = {
-  version: 1,
+  version: 2,
   outputLength: 9_000_000,
   blobId: hex('00112233445566778899aabbccddeeff'),
   baseFingerprint: hex('deadbeef'),
@@ -87,24 +87,27 @@ describe('header', () => {
     expect(codeOf(() => decodeHeader(bad(0, 0x51)))).toBe('PFSC_PBB_BAD_MAGIC');
     expect(codeOf(() => decodeHeader(hex('fd377a585a00')))).toBe('PFSC_PBB_BAD_MAGIC');
     expect(codeOf(() => decodeHeader(hex('5046')))).toBe('PFSC_PBB_TRUNCATED');
-    expect(codeOf(() => decodeHeader(bad(4, 2)))).toBe('PFSC_PBB_VERSION');
+    // version 1 blueprints (no Block_Coding byte) are refused, not misread
+    expect(codeOf(() => decodeHeader(bad(4, 1)))).toBe('PFSC_PBB_VERSION');
+    expect(codeOf(() => decodeHeader(bad(4, 3)))).toBe('PFSC_PBB_VERSION');
     expect(codeOf(() => decodeHeader(bad(4, 0)))).toBe('PFSC_PBB_VERSION');
     expect(codeOf(() => decodeHeader(bad(5, 1)))).toBe('PFSC_PBB_CORRUPT');
     // ref count 1025 = 81 08
-    const many = hex('50465342 01 00 00' + '00'.repeat(16) + '00000000' + '8108');
+    const many = hex('50465342 02 00 00' + '00'.repeat(16) + '00000000' + '8108');
     expect(codeOf(() => decodeHeader(many))).toBe('PFSC_PBB_LIMIT');
   });
 
   it('names the position in messages', () => {
     const b = GOLDEN_1REF.slice();
     b[5] = 3;
-    expect(() => decodeHeader(b)).toThrow(/byte 5/);
+    expect(() => decodeHeader(b)).toThrow(/byte 5\) are 0x03, must be 0 in version 2/);
   });
 
   it('refuses to encode out-of-range fields', () => {
     expect(codeOf(() => encodeHeader(header(-1)))).toBe('PFSC_INTERNAL');
     expect(codeOf(() => encodeHeader(header(2 ** 53)))).toBe('PFSC_INTERNAL');
     expect(codeOf(() => encodeHeader(header(1, { blobId: new Uint8Array(15) })))).toBe('PFSC_INTERNAL');
-    expect(codeOf(() => encodeHeader(header(1, { version: 2 })))).toBe('PFSC_INTERNAL');
+    expect(codeOf(() => encodeHeader(header(1, { version: 1 })))).toBe('PFSC_INTERNAL');
+    expect(codeOf(() => encodeHeader(header(1, { version: 3 })))).toBe('PFSC_INTERNAL');
   });
 });

@@ -1,7 +1,10 @@
 /** Test helpers: build plans and whole blueprints in memory. */
 import { expect } from 'vitest';
 import { PfscError } from '../../src/errors.js';
-import { BlockEncoder, encodeHeader, type BlockPlan, type PbbHeader, type StreamStats } from '../../src/format/index.js';
+import {
+  BlockEncoder, PBB_VERSION, encodeHeader, type BlockEncoderOptions, type BlockPlan, type EncodedBlock, type PbbHeader,
+  type StreamStats,
+} from '../../src/format/index.js';
 
 export interface Seg {
   op: number;
@@ -33,7 +36,7 @@ export function plan(segs: Seg[], spill: Uint8Array = new Uint8Array(0)): BlockP
 
 export function header(outputLength: number, over: Partial<PbbHeader> = {}): PbbHeader {
   return {
-    version: 1,
+    version: PBB_VERSION,
     outputLength,
     blobId: new Uint8Array(16).fill(0xb1),
     baseFingerprint: Uint8Array.of(1, 2, 3, 4),
@@ -53,17 +56,42 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Encodes header + blocks into one .pbb; returns the bytes and each block's stream stats. */
-export async function buildPbb(h: PbbHeader, plans: BlockPlan[], preset?: number): Promise<{ bytes: Uint8Array; streams: StreamStats[][] }> {
-  const enc = new BlockEncoder(preset === undefined ? {} : { preset });
+/** The block codings a BlockEncoder can be told to use. */
+export const CODINGS = ['streams', 'modeled', 'best'] as const;
+export type Coding = (typeof CODINGS)[number];
+
+/**
+ * Encodes header + blocks into one .pbb; returns the bytes and each block's stream stats.
+ * `opts` goes to the BlockEncoder (preset, coding: default 'best'); `codings` forces a
+ * coding per block instead, block i taking codings[i % codings.length].
+ */
+export async function buildPbb(
+  h: PbbHeader,
+  plans: BlockPlan[],
+  opts: BlockEncoderOptions & { codings?: Coding[] } = {},
+): Promise<{ bytes: Uint8Array; streams: StreamStats[][] }> {
+  const { codings, ...encOpts } = opts;
+  // One encoder per coding used. Each encodes every block, so its diagonal stays that of the
+  // file so far, and the block's coding picks whose bytes are kept.
+  const used = new Set<Coding>(codings ?? [encOpts.coding ?? 'best']);
+  const encoders = new Map([...used].map((c) => [c, new BlockEncoder({ ...encOpts, coding: c })]));
   const parts = [encodeHeader(h)];
   const streams: StreamStats[][] = [];
-  for (const p of plans) {
-    const b = await enc.encode(p);
+  for (const [i, p] of plans.entries()) {
+    const coded = new Map<Coding, EncodedBlock>();
+    for (const [c, enc] of encoders) coded.set(c, await enc.encode(p));
+    const b = codings === undefined ? [...coded.values()][0]! : coded.get(codings[i % codings.length]!)!;
     parts.push(b.bytes);
     streams.push(b.streams);
   }
   return { bytes: concat(parts), streams };
+}
+
+/** The Block_Coding byte of an encoded block (after its two header varints). */
+export function blockCodingOf(block: Uint8Array): number {
+  let p = 0;
+  for (let k = 0; k < 2; k++) while (block[p++]! & 0x80);
+  return block[p]!;
 }
 
 /** The plan with literal offsets and immediates of ops without one zeroed, as the decoder returns it. */

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build, replay, type BuildResult } from 'pfsc';
+import { build, inspect, replay, type BuildResult } from 'pfsc';
 import { prng, randomBytes, tempDir, textBytes } from '../helpers/tmp.js';
 
 const tmp = tempDir('roundtrip');
@@ -137,6 +137,28 @@ describe('random refs under random edits', () => {
     const r = await roundTrip(Buffer.concat([b.subarray(0, 30_000), a.subarray(10_000, 60_000), b.subarray(40_000)]), [a, b]);
     expect(r.bytesFrom.refs).toBe(120_000);
     expect(r.bytesFrom.spill).toBe(0);
+  });
+});
+
+describe('copies from earlier output', () => {
+  it('new text that repeats itself is copied from the file the second time', async () => {
+    const rand = prng(9001);
+    const ref = textBytes(rand, 100_000);
+    const a = randomBytes(rand, 3000); // new to the blob: in no bank, not in the ref
+    const data = Buffer.concat([ref.subarray(0, 30_000), a, ref.subarray(30_000, 70_000), a, ref.subarray(70_000)]);
+    const r = await roundTrip(data, [ref]);
+    const from = r.bytesFrom;
+    expect(from.banks + from.refs + from.output + from.spill).toBe(data.length);
+    expect(from.output).toBeGreaterThan(0);
+    // A is carried once, in the spill; its second occurrence is (almost all) one copy.
+    expect(from.output).toBeGreaterThan(2900);
+    expect(from.spill).toBeLessThan(3000 + 200);
+    // inspect attributes the same bytes to earlier output, with the local blob's bank map
+    const report = await inspect({ input: join(tmp.dir, `in${n - 1}.pbb`), refs: [join(tmp.dir, `ref${n - 1}-0`)], home });
+    expect(report.bytesFrom).toEqual(from);
+    const runs = report.map.filter((m) => m.source === 'earlier output');
+    expect(runs.reduce((x, m) => x + m.length, 0)).toBe(from.output);
+    for (const m of runs) expect(m.start).toBeGreaterThanOrEqual(70_000 + 3000);
   });
 });
 

@@ -26,7 +26,7 @@ describe('executeBlock', () => {
 
   it('rejects a copy that reads past the blob, naming the segment and block', () => {
     const p = plan([{ op: OP_COPY, len: 5 }, { op: OP_COPY, len: 2, off: 255 }]);
-    expect(() => executeBlock(p, blob, new Uint8Array(7), { block: 3 })).toThrow(/block 3: segment 1 copies blob bytes 255\.\.257, outside the blob \(256 bytes\)/);
+    expect(() => executeBlock(p, blob, new Uint8Array(7), { block: 3 })).toThrow(/block 3: segment 1 copies blob bytes 255\.\.257, past the blob's end \(256 bytes\)/);
     expect(codeOf(() => executeBlock(p, blob, new Uint8Array(7)))).toBe('PFSC_PBB_CORRUPT');
   });
 
@@ -39,5 +39,69 @@ describe('executeBlock', () => {
     expect(codeOf(() => executeBlock(plan([{ op: 7, len: 1 }]), blob, new Uint8Array(1)))).toBe('PFSC_PBB_CORRUPT');
     expect(codeOf(() => executeBlock(plan([{ op: OP_COPY, len: 1, off: -1 }]), blob, new Uint8Array(1)))).toBe('PFSC_PBB_CORRUPT');
     expect(codeOf(() => executeBlock(plan([{ op: OP_COPY, len: 1, off: 0.5 }]), blob, new Uint8Array(1)))).toBe('PFSC_PBB_CORRUPT');
+  });
+});
+
+describe('executeBlock: copies from earlier output of the same block', () => {
+  // Offsets at or past the blob's end (256) address output file positions off - 256; the
+  // block below starts at file position 1000, so its own output is at offsets 1256 on.
+  const START = 1000;
+  const self = (pos: number): number => blob.size + START + pos;
+
+  it('copies plain, xor- and add-transformed bytes from earlier in the block', () => {
+    const p = plan([
+      { op: OP_LITERAL, len: 4 }, // 0..4: a b c d
+      { op: OP_COPY, len: 3, off: 20 }, // 4..7: 20 21 22 (from the blob)
+      { op: OP_COPY, len: 4, off: self(0) }, // 7..11: a b c d
+      { op: OP_COPY_XOR, len: 2, off: self(1), imm: 0x20 }, // 11..13: B C
+      { op: OP_COPY_ADD, len: 3, off: self(4), imm: 1 }, // 13..16: 21 22 23 (a copy of a blob copy)
+      { op: OP_COPY, len: 16, off: self(0) }, // 16..32: all of it so far: source ends where it is written
+      { op: OP_COPY_XOR, len: 1, off: self(31), imm: 0 }, // 32: the byte just before
+    ], Uint8Array.of(0x61, 0x62, 0x63, 0x64));
+    const out = new Uint8Array(p.outLength);
+    executeBlock(p, blob, out, { outputStart: START });
+    const first = [0x61, 0x62, 0x63, 0x64, 20, 21, 22, 0x61, 0x62, 0x63, 0x64, 0x42, 0x43, 21, 22, 23];
+    expect(Array.from(out)).toEqual([...first, ...first, 23]);
+  });
+
+  it('addresses the block by its file position: the first block starts at 0', () => {
+    const p = plan([{ op: OP_LITERAL, len: 2 }, { op: OP_COPY, len: 2, off: blob.size }], Uint8Array.of(7, 9));
+    const out = new Uint8Array(4);
+    executeBlock(p, blob, out);
+    expect(Array.from(out)).toEqual([7, 9, 7, 9]);
+    // The same plan in a block starting at 1000 reads file position 0, in another block.
+    expect(codeOf(() => executeBlock(p, blob, new Uint8Array(4), { outputStart: START }))).toBe('PFSC_PBB_CORRUPT');
+  });
+
+  it('rejects sources outside what the block has written, naming the segment and block', () => {
+    const run = (segs: Parameters<typeof plan>[0]): string => {
+      const p = plan([{ op: OP_LITERAL, len: 8 }, ...segs], Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+      return codeOf(() => executeBlock(p, blob, new Uint8Array(p.outLength), { block: 2, outputStart: START }));
+    };
+    // the valid extremes, for comparison
+    expect(run([{ op: OP_COPY, len: 8, off: self(0) }])).toBe('no error');
+    expect(run([{ op: OP_COPY, len: 1, off: self(7) }])).toBe('no error');
+    // one byte before the block's start (the previous block's last byte)
+    expect(run([{ op: OP_COPY, len: 2, off: self(-1) }])).toBe('PFSC_PBB_CORRUPT');
+    expect(run([{ op: OP_COPY, len: 1, off: blob.size }])).toBe('PFSC_PBB_CORRUPT');
+    // overlapping the destination: source ends one byte past the segment's own start
+    expect(run([{ op: OP_COPY, len: 8, off: self(1) }])).toBe('PFSC_PBB_CORRUPT');
+    expect(run([{ op: OP_COPY_XOR, len: 4, off: self(6), imm: 1 }])).toBe('PFSC_PBB_CORRUPT');
+    // starting at the destination, and past what was written
+    expect(run([{ op: OP_COPY, len: 1, off: self(8) }])).toBe('PFSC_PBB_CORRUPT');
+    expect(run([{ op: OP_COPY_ADD, len: 3, off: self(100), imm: 1 }])).toBe('PFSC_PBB_CORRUPT');
+    expect(run([{ op: OP_COPY, len: 1, off: self(10_000_000) }])).toBe('PFSC_PBB_CORRUPT');
+    // straddling the blob's end: partly blob, partly output
+    expect(run([{ op: OP_COPY, len: 2, off: blob.size - 1 }])).toBe('PFSC_PBB_CORRUPT');
+    expect(run([{ op: OP_COPY, len: 300, off: 0 }])).toBe('PFSC_PBB_CORRUPT');
+    const p = plan([{ op: OP_LITERAL, len: 8 }, { op: OP_COPY, len: 8, off: self(1) }], new Uint8Array(8));
+    expect(() => executeBlock(p, blob, new Uint8Array(16), { block: 2, outputStart: START })).toThrow(/block 2: segment 1 copies output bytes 1001\.\.1009/);
+  });
+
+  it('never writes outside the block: a rejected copy leaves the bytes past it alone', () => {
+    const p = plan([{ op: OP_LITERAL, len: 2 }, { op: OP_COPY, len: 4, off: self(0) }], Uint8Array.of(5, 6));
+    const out = new Uint8Array(8).fill(0xee);
+    expect(codeOf(() => executeBlock(p, blob, out, { outputStart: START }))).toBe('PFSC_PBB_CORRUPT');
+    expect(Array.from(out.subarray(2))).toEqual([0xee, 0xee, 0xee, 0xee, 0xee, 0xee]);
   });
 });

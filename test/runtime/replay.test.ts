@@ -7,7 +7,7 @@ import { PfscError } from '../../src/errors.js';
 import { digest16, fileByteSource, readHeader, type PbbHeader } from '../../src/format/index.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL } from '../../src/format/types.js';
 import { replayBlueprint, replayToSink } from '../../src/runtime/replay.js';
-import { buildPbb, header, plan } from '../format/helpers.js';
+import { buildPbb, header, plan, type Coding } from '../format/helpers.js';
 import { fakeBlob, prng, randomBytes } from './fake-blob.js';
 
 const rand = prng(21);
@@ -142,5 +142,63 @@ describe('replayToSink', () => {
     expect(chunks.map((c) => c.length)).toEqual([505, 150]);
     const joined = Buffer.concat(chunks);
     expect(joined.equals(Buffer.from(expected))).toBe(true);
+  });
+});
+
+describe('replay of copies from earlier output', () => {
+  // Block 0 (file 0..170): "0123456789", blob[100..200), then itself: bytes 0..10, and bytes
+  // 10..60 xor 0x33. Block 1 (file 170..254): blob[5000..5020), those 20 bytes + 1, "!!",
+  // then all 42 bytes of block 1 so far.
+  const digits = new TextEncoder().encode('0123456789');
+  const S = blob.size;
+  const selfPlans = [
+    plan([
+      { op: OP_LITERAL, len: 10 },
+      { op: OP_COPY, len: 100, off: 100 },
+      { op: OP_COPY, len: 10, off: S },
+      { op: OP_COPY_XOR, len: 50, off: S + 10, imm: 0x33 },
+    ], digits),
+    plan([
+      { op: OP_COPY, len: 20, off: 5000 },
+      { op: OP_COPY_ADD, len: 20, off: S + 170, imm: 1 },
+      { op: OP_LITERAL, len: 2 },
+      { op: OP_COPY, len: 42, off: S + 170 },
+    ], Uint8Array.of(0x21, 0x21)),
+  ];
+  const b0 = [...digits, ...blobBytes.subarray(100, 200)];
+  b0.push(...b0.slice(0, 10), ...b0.slice(10, 60).map((x) => x ^ 0x33));
+  const b1 = [...blobBytes.subarray(5000, 5020)];
+  b1.push(...b1.map((x) => (x + 1) & 255), 0x21, 0x21);
+  b1.push(...b1);
+  const selfExpected = Uint8Array.from([...b0, ...b1]);
+
+  async function replayPlans(ps: typeof selfPlans, codings: Coding[], out: Uint8Array): Promise<{ code: string; chunks: Uint8Array[] }> {
+    const h = header(out.length, { blobId: blob.id, outputDigest: digest16(out) });
+    const { bytes } = await buildPbb(h, ps, { codings });
+    const { bufferByteSource, decodeHeader } = await import('../../src/format/index.js');
+    const { header: hh, length } = decodeHeader(bytes);
+    const chunks: Uint8Array[] = [];
+    const code = await codeOf(replayToSink({ input: bufferByteSource(bytes), header: hh, headerLength: length, blob, write: (c) => void chunks.push(c) }));
+    return { code, chunks };
+  }
+
+  it.each<[Coding[]]>([[['streams']], [['modeled']], [['best']], [['streams', 'modeled']], [['modeled', 'streams']]])(
+    'rebuilds a file that repeats itself (%j)',
+    async (codings) => {
+      expect(selfExpected.length).toBe(254);
+      const { code, chunks } = await replayPlans(selfPlans, codings, selfExpected);
+      expect(code).toBe('no error');
+      expect(chunks.map((c) => c.length)).toEqual([170, 84]);
+      expect(Buffer.concat(chunks).equals(Buffer.from(selfExpected))).toBe(true);
+    },
+  );
+
+  it('refuses a copy from an earlier block, after handing over the blocks before it', async () => {
+    const bad = [selfPlans[0]!, plan([{ op: OP_COPY, len: 20, off: 5000 }, { op: OP_COPY, len: 10, off: S + 160 }])];
+    for (const codings of [['streams'], ['modeled']] as Coding[][]) {
+      const { code, chunks } = await replayPlans(bad, codings, new Uint8Array(200));
+      expect(code).toBe('PFSC_PBB_CORRUPT');
+      expect(chunks.map((c) => c.length)).toEqual([170]);
+    }
   });
 });

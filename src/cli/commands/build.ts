@@ -142,6 +142,7 @@ export function verboseReport(r: BuildResult): string {
       [
         ['blob banks', groupDigits(r.bytesFrom.banks), percent(r.bytesFrom.banks, r.inputBytes)],
         ['refs', groupDigits(r.bytesFrom.refs), percent(r.bytesFrom.refs, r.inputBytes)],
+        ['earlier output', groupDigits(r.bytesFrom.output), percent(r.bytesFrom.output, r.inputBytes)],
         ['spill', groupDigits(r.bytesFrom.spill), percent(r.bytesFrom.spill, r.inputBytes)],
       ],
     ),
