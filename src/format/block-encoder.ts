@@ -25,6 +25,11 @@ const MIN_LZMA2_TRY = 12;
  * about what it saves, and digesting the dictionary takes time.
  */
 const MIN_ZSTD_TRY = 256;
+/**
+ * Nor spills longer than this: a dictionary gains little on so much new data, where LZMA2
+ * usually wins anyway, and zstd's strongest level is slower than LZMA2 on it.
+ */
+const MAX_ZSTD_TRY = 256 * 1024;
 
 /** Which block codings the encoder tries: both (default; keeps the smaller), or one. */
 export type BlockCodingChoice = 'best' | 'streams' | 'modeled';
@@ -135,7 +140,7 @@ export async function codeStream(
     const packed = await encodeLzma2(raw, preset);
     offer(streamHeader(raw.length, packed.length * 4 + METHOD_LZMA2), packed, 'lzma2');
   }
-  if (dictionary !== undefined && raw.length >= MIN_ZSTD_TRY) {
+  if (dictionary !== undefined) {
     const packed = encodeZstd(raw, dictionary.bytes);
     if (packed !== undefined && packed.length > 0) {
       offer(streamHeader(raw.length, packed.length * 4 + METHOD_ZSTD, [dictionary.back, dictionary.bytes.length]), packed, 'zstd');
@@ -175,7 +180,8 @@ export class BlockEncoder {
       const state = { diagonal: this.prevDiagonal, position: this.outputPosition };
       const raws = this.buildStreams(plan);
       const segments = this.coding === 'streams' ? undefined : encodeModeledSegments(plan, state);
-      const dictionary = this.blob !== undefined && plan.spill.length >= MIN_ZSTD_TRY ? chooseSpillDictionary(plan, this.blob) : undefined;
+      const trySpillDictionary = this.blob !== undefined && plan.spill.length >= MIN_ZSTD_TRY && plan.spill.length <= MAX_ZSTD_TRY;
+      const dictionary = trySpillDictionary ? chooseSpillDictionary(plan, this.blob!) : undefined;
       return this.codeBlock(plan, raws, segments, dictionary);
     } catch (e) {
       return Promise.reject(e);
