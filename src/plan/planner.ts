@@ -73,11 +73,18 @@ const SPARSE_COPY = 64;
  */
 const SPARSE_STEP = 4;
 
-/** One planner's hash chains over the current block's earlier positions, filled as it goes. */
+/**
+ * Hash chains over the current block's earlier positions, filled as planning goes. Entries
+ * are numbered in insertion order, so memory follows the positions inserted (sparse inside
+ * long copies), not the block's size.
+ */
 class SelfChains {
   head = new Int32Array(0);
+  /** pos[e]: block position of entry e; prev[e]: the entry before it in its chain, or -1. */
+  pos = new Int32Array(0);
   prev = new Int32Array(0);
   shift = 0;
+  private entries = 0;
   private t: Uint8Array = new Uint8Array(0);
   private next = 0; // next position to insert
   /** Long copies emitted so far, [start, end) pairs in order: hashed sparsely. */
@@ -88,9 +95,9 @@ class SelfChains {
     const bits = Math.min(18, Math.max(10, 32 - Math.clz32(t.length)));
     if (this.head.length !== 1 << bits) this.head = new Int32Array(1 << bits);
     this.head.fill(-1);
-    if (this.prev.length < t.length) this.prev = new Int32Array(t.length);
     this.shift = 32 - bits;
     this.t = t;
+    this.entries = 0;
     this.next = 0;
     this.sparse = [];
     this.sparseAt = 0;
@@ -104,19 +111,39 @@ class SelfChains {
   /** Inserts the positions whose k-gram ends at or before `i` (sparsely inside long copies). */
   fillTo(i: number): void {
     const end = Math.min(i - SELF_K + 1, this.t.length - SELF_K + 1);
-    const { head, prev, shift, t, sparse } = this;
+    const { head, shift, t, sparse } = this;
     let j = this.next;
     while (j < end) {
       while (this.sparseAt < sparse.length && sparse[this.sparseAt + 1]! <= j) this.sparseAt += 2;
       const inSparse = this.sparseAt < sparse.length && j >= sparse[this.sparseAt]!;
+      if (this.entries === this.pos.length) this.grow();
       const x = hash8(t, j, 0) >>> shift;
-      prev[j] = head[x]!;
-      head[x] = j;
+      const e = this.entries++;
+      this.pos[e] = j;
+      this.prev[e] = head[x]!;
+      head[x] = e;
       j += inSparse ? SPARSE_STEP : 1;
     }
     if (j > this.next) this.next = j;
   }
+
+  private grow(): void {
+    const size = Math.max(1 << 16, this.pos.length * 2);
+    const pos = new Int32Array(size);
+    const prev = new Int32Array(size);
+    pos.set(this.pos);
+    prev.set(this.prev);
+    this.pos = pos;
+    this.prev = prev;
+  }
 }
+
+/**
+ * One set of chains serves every planner: planBlock runs to its end without yielding, and
+ * resets the chains when it starts, so planners never see each other's entries. Sharing keeps
+ * the memory of the several planners the plan stage tries to one set.
+ */
+const sharedSelfChains = new SelfChains();
 
 /** Carried between blocks: where the previous copy ended (blob offset), its op and imm. */
 export interface PlannerState {
@@ -161,7 +188,7 @@ export class Planner {
   private readonly minSelf: number;
   /** The current block's own bytes as a copy source, and its k-gram chains (selfMatch only). */
   private self: Source | undefined;
-  private readonly selfChains = new SelfChains();
+  private readonly selfChains = sharedSelfChains;
   /** Block position where the previous copy ended (negative: it ended in an earlier block). */
   private lastOut = 0;
   /** Length of the previous block, to re-base lastOut. */
@@ -293,8 +320,9 @@ export class Planner {
     if (i + SELF_K > t.length) return;
     const chains = this.selfChains;
     chains.fillTo(i);
-    let q = chains.head[hash8(t, i, 0) >>> chains.shift]!;
-    for (let walked = 0; q >= 0 && walked < SELF_WALK; walked++, q = chains.prev[q]!) {
+    let e = chains.head[hash8(t, i, 0) >>> chains.shift]!;
+    for (let walked = 0; e >= 0 && walked < SELF_WALK; walked++, e = chains.prev[e]!) {
+      const q = chains.pos[e]!;
       if (t[q + SELF_K - 1] !== t[i + SELF_K - 1] || t[q] !== t[i]) continue;
       const fwd = forwardIdentity(t, i, t, q, Math.min(t.length - i, i - q));
       if (fwd < this.minSelf) continue;
