@@ -9,7 +9,7 @@ import {
 } from './constants.js';
 import { fail } from './fail.js';
 import { decodeLzma2 } from './lzma2.js';
-import { decodeModeledSegments } from './segment-model.js';
+import { decodeModeledSegments, type SegmentArrays } from './segment-model.js';
 import { decodeZstd, ZSTD_MAX_DICT } from './zstd.js';
 import type { ByteSource } from './source.js';
 import { OP_LITERAL, OP_MAX, opHasImmediate, type BlockPlan, type PbbHeader, type StreamStats } from './types.js';
@@ -51,6 +51,8 @@ export interface DecodedBlock {
    */
   spillDecoded: boolean;
 }
+
+type DecodedSegments = SegmentArrays & { literalBytes: number };
 
 interface SegmentsForDictionary {
   count: number;
@@ -227,7 +229,8 @@ export async function* readBlocks(
       return decodeZstd(data, dict, rawLen, swhere);
     };
 
-    if (codingByte === BLOCK_CODING_MODELED) {
+    /** A modeled block's segments: one range-coded piece of data. */
+    const readModeled = async (): Promise<DecodedSegments> => {
       const at = rd.pos;
       const swhere = `${where}, segments at byte ${at}`;
       const size = await rd.varint(() => `${swhere}: size`);
@@ -238,92 +241,84 @@ export async function* readBlocks(
       const seg = decodeModeledSegments(data, count, outLength, state, where);
       diagonal = state.diagonal;
       streams.push({ name: 'segments', rawBytes: count, codedBytes: rd.pos - at, coding: 'range' });
-      const spill = await readStream(4, seg.literalBytes, seg.literalBytes, seg);
-      yield {
-        plan: { outLength, count, op: seg.op, len: seg.len, off: seg.off, imm: seg.imm, spill },
-        streams,
-        codedBytes: rd.pos - position,
-        position,
-        index: b,
-        outputStart: done,
-        spillDecoded,
-      };
-      done += outLength;
-      b++;
-      continue;
-    }
+      return seg;
+    };
 
-    // ops
-    const op = await readStream(0, count, count);
-    let copies = 0;
-    let imms = 0;
-    for (let i = 0; i < count; i++) {
-      const o = op[i]!;
-      if (o > OP_MAX) fail('PFSC_PBB_CORRUPT', `${where}: segment ${i} has unknown op code ${o}`);
-      if (o !== OP_LITERAL) {
-        copies++;
-        if (opHasImmediate(o)) imms++;
+    /** A streams block's segments: the ops, lengths, offsets and immediates streams. */
+    const readFiveStreams = async (): Promise<DecodedSegments> => {
+      // ops
+      const op = await readStream(0, count, count);
+      let copies = 0;
+      let imms = 0;
+      for (let i = 0; i < count; i++) {
+        const o = op[i]!;
+        if (o > OP_MAX) fail('PFSC_PBB_CORRUPT', `${where}: segment ${i} has unknown op code ${o}`);
+        if (o !== OP_LITERAL) {
+          copies++;
+          if (opHasImmediate(o)) imms++;
+        }
       }
-    }
 
-    // lengths
-    const lengthsRaw = await readStream(1, count, count * MAX_LENGTH_VARINT_BYTES);
-    const len = new Uint32Array(count);
-    let literalBytes = 0;
-    {
-      let i = 0;
-      const what = (): string => `${where}: lengths stream, segment ${i}`;
-      cur.pos = 0;
-      let sum = 0;
-      for (; i < count; i++) {
-        const l = readVarint(lengthsRaw, cur, lengthsRaw.length, what);
-        if (l < 0) fail('PFSC_PBB_CORRUPT', `${where}: lengths stream ends after ${i} of ${count} lengths`);
-        if (l === 0) fail('PFSC_PBB_CORRUPT', `${what()}: length is 0`);
-        sum += l;
-        if (sum > outLength) fail('PFSC_PBB_CORRUPT', `${what()}: lengths pass the block's output length ${outLength}`);
-        len[i] = l;
-        if (op[i] === OP_LITERAL) literalBytes += l;
+      // lengths
+      const lengthsRaw = await readStream(1, count, count * MAX_LENGTH_VARINT_BYTES);
+      const len = new Uint32Array(count);
+      let literalBytes = 0;
+      {
+        let i = 0;
+        const what = (): string => `${where}: lengths stream, segment ${i}`;
+        cur.pos = 0;
+        let sum = 0;
+        for (; i < count; i++) {
+          const l = readVarint(lengthsRaw, cur, lengthsRaw.length, what);
+          if (l < 0) fail('PFSC_PBB_CORRUPT', `${where}: lengths stream ends after ${i} of ${count} lengths`);
+          if (l === 0) fail('PFSC_PBB_CORRUPT', `${what()}: length is 0`);
+          sum += l;
+          if (sum > outLength) fail('PFSC_PBB_CORRUPT', `${what()}: lengths pass the block's output length ${outLength}`);
+          len[i] = l;
+          if (op[i] === OP_LITERAL) literalBytes += l;
+        }
+        if (cur.pos !== lengthsRaw.length) {
+          fail('PFSC_PBB_CORRUPT', `${where}: lengths stream has ${lengthsRaw.length - cur.pos} bytes left after ${count} lengths`);
+        }
+        if (sum !== outLength) fail('PFSC_PBB_CORRUPT', `${where}: lengths sum to ${sum}, the block's output length is ${outLength}`);
       }
-      if (cur.pos !== lengthsRaw.length) {
-        fail('PFSC_PBB_CORRUPT', `${where}: lengths stream has ${lengthsRaw.length - cur.pos} bytes left after ${count} lengths`);
+
+      // offsets
+      const offsetsRaw = await readStream(2, copies, copies * MAX_VARINT_BYTES);
+      const off = new Float64Array(count);
+      {
+        let i = 0;
+        const what = (): string => `${where}: offsets stream, segment ${i}`;
+        cur.pos = 0;
+        let pos = done; // output position of segment i in the file
+        for (; i < count; pos += len[i]!, i++) {
+          if (op[i] === OP_LITERAL) continue;
+          const z = readVarint(offsetsRaw, cur, offsetsRaw.length, what);
+          if (z < 0) fail('PFSC_PBB_CORRUPT', `${where}: offsets stream ends before segment ${i}`);
+          const o = pos + diagonal + zigzagDecode(z);
+          if (o < 0) fail('PFSC_PBB_CORRUPT', `${what()}: offset is negative (${o})`);
+          const end = o + len[i]!;
+          if (end >= MAX_COPY_END) fail('PFSC_PBB_CORRUPT', `${what()}: copy end ${end} is 2^52 or more`);
+          off[i] = o;
+          diagonal = o - pos;
+        }
+        if (cur.pos !== offsetsRaw.length) {
+          fail('PFSC_PBB_CORRUPT', `${where}: offsets stream has ${offsetsRaw.length - cur.pos} bytes left after ${copies} offsets`);
+        }
       }
-      if (sum !== outLength) fail('PFSC_PBB_CORRUPT', `${where}: lengths sum to ${sum}, the block's output length is ${outLength}`);
-    }
 
-    // offsets
-    const offsetsRaw = await readStream(2, copies, copies * MAX_VARINT_BYTES);
-    const off = new Float64Array(count);
-    {
-      let i = 0;
-      const what = (): string => `${where}: offsets stream, segment ${i}`;
-      cur.pos = 0;
-      let pos = done; // output position of segment i in the file
-      for (; i < count; pos += len[i]!, i++) {
-        if (op[i] === OP_LITERAL) continue;
-        const z = readVarint(offsetsRaw, cur, offsetsRaw.length, what);
-        if (z < 0) fail('PFSC_PBB_CORRUPT', `${where}: offsets stream ends before segment ${i}`);
-        const o = pos + diagonal + zigzagDecode(z);
-        if (o < 0) fail('PFSC_PBB_CORRUPT', `${what()}: offset is negative (${o})`);
-        const end = o + len[i]!;
-        if (end >= MAX_COPY_END) fail('PFSC_PBB_CORRUPT', `${what()}: copy end ${end} is 2^52 or more`);
-        off[i] = o;
-        diagonal = o - pos;
-      }
-      if (cur.pos !== offsetsRaw.length) {
-        fail('PFSC_PBB_CORRUPT', `${where}: offsets stream has ${offsetsRaw.length - cur.pos} bytes left after ${copies} offsets`);
-      }
-    }
+      // immediates
+      const immRaw = await readStream(3, imms, imms);
+      const imm = new Uint8Array(count);
+      for (let i = 0, k = 0; i < count; i++) if (opHasImmediate(op[i]!)) imm[i] = immRaw[k++]!;
 
-    // immediates
-    const immRaw = await readStream(3, imms, imms);
-    const imm = new Uint8Array(count);
-    for (let i = 0, k = 0; i < count; i++) if (opHasImmediate(op[i]!)) imm[i] = immRaw[k++]!;
+      return { count, op, len, off, imm, literalBytes };
+    };
 
-    // spill
-    const spill = await readStream(4, literalBytes, literalBytes, { count, op, len, off });
-
+    const seg = codingByte === BLOCK_CODING_MODELED ? await readModeled() : await readFiveStreams();
+    const spill = await readStream(4, seg.literalBytes, seg.literalBytes, seg);
     yield {
-      plan: { outLength, count, op, len, off, imm, spill },
+      plan: { outLength, count, op: seg.op, len: seg.len, off: seg.off, imm: seg.imm, spill },
       streams,
       codedBytes: rd.pos - position,
       position,

@@ -129,3 +129,27 @@ export async function codeOfAsync(p: Promise<unknown>): Promise<string> {
   }
   return 'no error';
 }
+
+/**
+ * Reads a block's fields by hand, as a decoder written from docs/FORMAT.md would: `varint()`
+ * returns the next LEB128 varint, `byte()` the next byte, `at` is the position.
+ */
+export class FieldReader {
+  at = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  varint(): number {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.bytes[this.at++]!;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 128;
+    }
+  }
+
+  byte(): number {
+    return this.bytes[this.at++]!;
+  }
+}

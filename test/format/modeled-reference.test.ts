@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { BlockEncoder, OP_LITERAL, type BlockPlan } from '../../src/format/index.js';
 import { prng } from '../runtime/fake-blob.js';
-import { plan, type Seg } from './helpers.js';
+import { FieldReader, plan, type Seg } from './helpers.js';
 
 class RefRangeDecoder {
   private range = 0xffffffffn;
@@ -139,22 +139,12 @@ function refDecode(data: Uint8Array, count: number, outLength: number, start: { 
 
 /** Extracts Segments_Data from an encoded modeled block (Block_Output_Length, count, 01, size, data). */
 function segmentsData(block: Uint8Array): { outLength: number; count: number; data: Uint8Array } {
-  let p = 0;
-  const varint = (): number => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      const b = block[p++]!;
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
-      scale *= 128;
-    }
-  };
-  const outLength = varint();
-  const count = varint();
-  expect(block[p++]).toBe(1);
-  const size = varint();
-  return { outLength, count, data: block.subarray(p, p + size) };
+  const r = new FieldReader(block);
+  const outLength = r.varint();
+  const count = r.varint();
+  expect(r.byte()).toBe(1);
+  const size = r.varint();
+  return { outLength, count, data: block.subarray(r.at, r.at + size) };
 }
 
 function randomSegs(rand: () => number, n: number): { segs: Seg[]; spill: Uint8Array } {

@@ -13,7 +13,7 @@ import {
   type BlobBytes, type BlockPlan, type DecodedBlock, type DictionarySource,
 } from '../../src/format/index.js';
 import { prng } from '../runtime/fake-blob.js';
-import { codeOfAsync, concat, header, plan } from './helpers.js';
+import { FieldReader, codeOfAsync, concat, header, plan } from './helpers.js';
 
 const haveZstd = zstdAvailable();
 if (!haveZstd) console.warn('skipping Zstandard tests: zstd-napi is not installed or does not load');
@@ -199,33 +199,23 @@ function varint(v: number): Uint8Array {
 
 /** Parses an encoded streams block far enough to find the spill stream's fields. */
 function spillFields(block: Uint8Array): { start: number; rawLen: number; back: number; dictLength: number; data: Uint8Array } {
-  let p = 0;
-  const read = (): number => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      const b = block[p++]!;
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
-      scale *= 128;
-    }
-  };
-  read(); // output length
-  read(); // count
-  expect(block[p++]).toBe(0); // streams coding
+  const r = new FieldReader(block);
+  r.varint(); // output length
+  r.varint(); // count
+  expect(r.byte()).toBe(0); // streams coding
   for (let s = 0; s < 4; s++) {
-    const raw = read();
+    const raw = r.varint();
     if (raw === 0) continue;
-    const coding = read();
-    p += coding === 0 ? raw : Math.floor(coding / 4);
+    const coding = r.varint();
+    r.at += coding === 0 ? raw : Math.floor(coding / 4);
   }
-  const start = p;
-  const rawLen = read();
-  const coding = read();
+  const start = r.at;
+  const rawLen = r.varint();
+  const coding = r.varint();
   expect(coding % 4).toBe(2);
-  const back = read();
-  const dictLength = read();
-  const data = block.subarray(p, p + Math.floor(coding / 4));
-  expect(p + data.length).toBe(block.length);
+  const back = r.varint();
+  const dictLength = r.varint();
+  const data = block.subarray(r.at, r.at + Math.floor(coding / 4));
+  expect(r.at + data.length).toBe(block.length);
   return { start, rawLen, back, dictLength, data };
 }
