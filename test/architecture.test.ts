@@ -40,12 +40,23 @@ describe('dependency rules', () => {
         const ok =
           dep.startsWith('src/runtime/') ||
           dep.startsWith('src/format/') ||
+          dep.startsWith('src/engine/') ||
           dep === 'src/errors.js' ||
           dep === 'src/blob/types.js' ||
           dep === 'src/io/cleanup.js'; // a leaf with no project imports
         expect(ok, `${f} imports ${dep}`).toBe(true);
       }
     }
+  });
+
+  it('src/engine imports only itself, errors.ts and the k-gram hash (a leaf)', () => {
+    for (const f of sources('src/engine')) {
+      for (const dep of imports(f).local) {
+        const ok = dep.startsWith('src/engine/') || dep === 'src/errors.js' || dep === 'src/index/hash.js';
+        expect(ok, `${f} imports ${dep}`).toBe(true);
+      }
+    }
+    expect(imports('src/index/hash.ts').local).toEqual([]);
   });
 
   it('src/io/cleanup.ts imports nothing from the project', () => {

@@ -3,6 +3,7 @@
  * (docs/FORMAT.md, "Op codes"). Copies read blob bytes into the output first, then the
  * transform rewrites them in place.
  */
+import { engine } from '../engine/index.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR } from '../format/types.js';
 
 export interface Transform {
@@ -15,47 +16,14 @@ export interface Transform {
   apply(buf: Uint8Array, start: number, end: number, imm: number): void;
 }
 
-/** Below this many bytes the word-at-a-time loops are not worth setting up. */
-const WORD_MIN = 32;
-
-/** buf[i] ^= imm for i in [start, end), four bytes at a time where aligned. */
+/** buf[i] ^= imm for i in [start, end), by the engine's kernel. */
 export function xorInPlace(buf: Uint8Array, start: number, end: number, imm: number): void {
-  imm &= 255;
-  if (imm === 0) return;
-  let i = start;
-  if (end - start >= WORD_MIN) {
-    while ((buf.byteOffset + i) & 3) buf[i] = buf[i++]! ^ imm;
-    const words = (end - i) >>> 2;
-    const w = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
-    const k = (imm * 0x01010101) >>> 0;
-    for (let j = 0; j < words; j++) w[j] = w[j]! ^ k;
-    i += words * 4;
-  }
-  for (; i < end; i++) buf[i] = buf[i]! ^ imm;
+  engine().xorInPlace(buf, start, end, imm);
 }
 
-/**
- * buf[i] = (buf[i] + imm) & 255 for i in [start, end). Word loop: adds the low seven bits
- * of each byte lane without carries between lanes, then puts the top bit back by xor.
- */
+/** buf[i] = (buf[i] + imm) & 255 for i in [start, end), by the engine's kernel. */
 export function addInPlace(buf: Uint8Array, start: number, end: number, imm: number): void {
-  imm &= 255;
-  if (imm === 0) return;
-  let i = start;
-  if (end - start >= WORD_MIN) {
-    while ((buf.byteOffset + i) & 3) buf[i] = (buf[i++]! + imm) & 255;
-    const words = (end - i) >>> 2;
-    const w = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
-    const k = (imm * 0x01010101) >>> 0;
-    const kLow = k & 0x7f7f7f7f;
-    const kHigh = k & 0x80808080;
-    for (let j = 0; j < words; j++) {
-      const x = w[j]!;
-      w[j] = ((x & 0x7f7f7f7f) + kLow) ^ ((x & 0x80808080) ^ kHigh);
-    }
-    i += words * 4;
-  }
-  for (; i < end; i++) buf[i] = (buf[i]! + imm) & 255;
+  engine().addInPlace(buf, start, end, imm);
 }
 
 export const TRANSFORM_COPY: Transform = {

@@ -1,0 +1,106 @@
+/**
+ * The engine: the kernels (src/engine/types.ts) from the native addon when it loads, else
+ * from their JavaScript twins. PFSC_NO_NATIVE=1 forces JavaScript; PFSC_NATIVE_SIMD
+ * (scalar, avx2, avx512) caps the SIMD level the native kernels use. When the addon cannot
+ * be used and nobody asked for JavaScript, the first call says why, once, on stderr.
+ */
+import { availableParallelism } from 'node:os';
+import { jsKernels } from './js/index.js';
+import { loadNative, type NativeAddon } from './load-native.js';
+import type { EngineInfo, Kernels, SimdLevel } from './types.js';
+
+export type { EngineInfo, EngineName, KgramArrays, Kernels, SimdLevel } from './types.js';
+export { FNV64_OFFSET, FNV64_PRIME } from './types.js';
+export { jsKernels } from './js/index.js';
+
+const SIMD_LEVELS: readonly SimdLevel[] = ['scalar', 'avx2', 'avx512'];
+
+function envFlag(v: string | undefined): boolean {
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/**
+ * Tables over fewer entries are built on one thread: a second one costs more to start than
+ * it saves.
+ */
+const KGRAM_THREAD_MIN = 1 << 20;
+
+function nativeKernels(addon: NativeAddon): Kernels {
+  const threads = (seqLength: number, step: number): number => (seqLength / step >= KGRAM_THREAD_MIN ? Math.min(2, availableParallelism()) : 1);
+  return Object.freeze({
+    xorInPlace: addon.xorInPlace,
+    addInPlace: addon.addInPlace,
+    countEq: addon.countEq,
+    crc32c: addon.crc32c,
+    crc32cCombine: addon.crc32cCombine,
+    fnv1a64: addon.fnv1a64,
+    matchForward: addon.matchForward,
+    matchBackward: addon.matchBackward,
+    buildKgramTable: (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
+      addon.buildKgramTable(seq, k, step, bits, shift, threads(seq.length, step)),
+    buildKgramTableAsync: (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
+      addon.buildKgramTableAsync(seq, k, step, bits, shift, threads(seq.length, step)),
+    executeCopy: addon.executeCopy,
+    mapFile: addon.mapFile,
+  });
+}
+
+interface Chosen {
+  kernels: Kernels;
+  info: EngineInfo;
+  addon?: NativeAddon;
+}
+
+let chosen: Chosen | undefined;
+let warned = false;
+
+function choose(): Chosen {
+  if (envFlag(process.env.PFSC_NO_NATIVE)) {
+    return { kernels: jsKernels, info: { engine: 'js', simd: 'none', reason: 'PFSC_NO_NATIVE is set' } };
+  }
+  const loaded = loadNative();
+  if (loaded.addon === undefined) {
+    return { kernels: jsKernels, info: { engine: 'js', simd: 'none', reason: loaded.reason } };
+  }
+  const addon = loaded.addon;
+  const cap = process.env.PFSC_NATIVE_SIMD;
+  const simd = cap !== undefined && (SIMD_LEVELS as readonly string[]).includes(cap) ? addon.setSimd(cap as SimdLevel) : addon.setSimd('avx512');
+  return {
+    kernels: nativeKernels(addon),
+    info: { engine: 'native', simd, cpuSimd: addon.cpuSimd(), addonVersion: addon.version },
+    addon,
+  };
+}
+
+function current(): Chosen {
+  if (chosen === undefined) {
+    chosen = choose();
+    if (chosen.info.engine === 'js' && !envFlag(process.env.PFSC_NO_NATIVE) && !warned) {
+      warned = true;
+      process.stderr.write(`pfsc: using the JavaScript engine: ${chosen.info.reason ?? 'the native addon is not available'}\n`);
+    }
+  }
+  return chosen;
+}
+
+/** The kernels in use: native when the addon loads, JavaScript otherwise. */
+export function engine(): Kernels {
+  return current().kernels;
+}
+
+/** Which engine is in use, its SIMD level, the addon's version, or why native is off. */
+export function engineInfo(): EngineInfo {
+  return { ...current().info };
+}
+
+/**
+ * The native addon's kernels, or undefined with the reason when it does not load; whatever
+ * PFSC_NO_NATIVE says. For the parity tests and benchmarks, which compare both engines.
+ */
+export function nativeEngine(): { kernels: Kernels; addon: NativeAddon } | { reason: string } {
+  const c = current();
+  if (c.addon !== undefined) return { kernels: c.kernels, addon: c.addon };
+  const loaded = loadNative();
+  if (loaded.addon === undefined) return { reason: loaded.reason };
+  return { kernels: nativeKernels(loaded.addon), addon: loaded.addon };
+}

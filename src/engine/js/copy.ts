@@ -1,0 +1,22 @@
+/** Segment execution: one copy segment, moved and transformed. */
+import { addInPlace, xorInPlace } from './transforms.js';
+import { checkCount, checkRange } from './range.js';
+
+/** Copy op codes (docs/FORMAT.md "Op codes"); the engine does not import src/format. */
+export const COPY_OPS = { copy: 1, xor: 2, add: 3 } as const;
+
+export function checkCopyArgs(outLength: number, outPos: number, srcLength: number, srcPos: number, len: number, op: number): void {
+  checkCount('executeCopy', len);
+  checkRange('executeCopy (output)', outLength, outPos, outPos + len);
+  checkRange('executeCopy (source)', srcLength, srcPos, srcPos + len);
+  if (op !== COPY_OPS.copy && op !== COPY_OPS.xor && op !== COPY_OPS.add) throw new RangeError(`executeCopy: ${op} is not a copy op code`);
+}
+
+export function executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void {
+  checkCopyArgs(out.length, outPos, src.length, srcPos, len, op);
+  if (len === 0) return;
+  // set() copies as if through a temporary when both views share a buffer, so overlap is safe.
+  out.set(src.subarray(srcPos, srcPos + len), outPos);
+  if (op === COPY_OPS.xor) xorInPlace(out, outPos, outPos + len, imm);
+  else if (op === COPY_OPS.add) addInPlace(out, outPos, outPos + len, imm);
+}

@@ -1,0 +1,89 @@
+/**
+ * Finding and loading the native addon (native/build/Release/pfsc_native.node), and saying
+ * why when it cannot be used. The addon is built by `npm install` (scripts/build-native.js),
+ * which records the reason in native/build/status.json when the build failed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KgramArrays, SimdLevel } from './types.js';
+
+/**
+ * The version of the contract between this code and the addon (function names, argument
+ * order, results). An addon built from other sources reports another one and is not used.
+ */
+export const NATIVE_API = 1;
+
+/** What the addon exports (native/src/module.cc). */
+export interface NativeAddon {
+  apiVersion: number;
+  version: string;
+  /** The widest SIMD level the CPU supports. */
+  cpuSimd(): SimdLevel;
+  /** Caps the SIMD level the kernels use (never above cpuSimd); returns the level in use. */
+  setSimd(level: SimdLevel): SimdLevel;
+  xorInPlace(buf: Uint8Array, start: number, end: number, imm: number): void;
+  addInPlace(buf: Uint8Array, start: number, end: number, imm: number): void;
+  countEq(buf: Uint8Array, start: number, end: number, value: number): number;
+  crc32c(crc: number, buf: Uint8Array, start: number, end: number): number;
+  crc32cCombine(crcA: number, crcB: number, lenB: number): number;
+  fnv1a64(state: bigint, buf: Uint8Array, start: number, end: number): bigint;
+  matchForward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number;
+  matchBackward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number;
+  buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift: number, threads: number): KgramArrays;
+  buildKgramTableAsync(seq: Uint8Array, k: number, step: number, bits: number, shift: number, threads: number): Promise<KgramArrays>;
+  executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void;
+  mapFile(path: string): ArrayBuffer;
+}
+
+export type NativeLoad = { addon: NativeAddon; reason?: undefined } | { addon?: undefined; reason: string };
+
+/** The package folder: the nearest folder above this file whose package.json names pfsc. */
+function packageRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'pfsc') return dir;
+      } catch {
+        // Not readable; keep looking further up.
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** The reason the install script recorded for a failed build, if it left one. */
+function buildFailure(root: string): string | undefined {
+  try {
+    const status = JSON.parse(readFileSync(join(root, 'native', 'build', 'status.json'), 'utf8')) as { ok?: unknown; reason?: unknown };
+    return status.ok === false && typeof status.reason === 'string' ? status.reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function loadNative(): NativeLoad {
+  const root = packageRoot();
+  if (root === undefined) return { reason: 'the pfsc package folder was not found' };
+  const file = join(root, 'native', 'build', 'Release', 'pfsc_native.node');
+  if (!existsSync(file)) {
+    const failed = buildFailure(root);
+    return { reason: failed !== undefined ? `the addon did not build: ${failed}` : 'the addon is not built (run npm install)' };
+  }
+  let addon: NativeAddon;
+  try {
+    addon = createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (e) {
+    return { reason: `the addon did not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+  }
+  if (addon.apiVersion !== NATIVE_API) {
+    return { reason: `the addon was built from other sources (API ${String(addon.apiVersion)}, this pfsc needs ${NATIVE_API}); run npm rebuild` };
+  }
+  return { addon };
+}

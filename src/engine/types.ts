@@ -1,0 +1,91 @@
+/**
+ * The kernels: the hot loops pfsc runs over bytes, with one API for both engines (the
+ * native addon and its JavaScript twin). Both must give identical results for every
+ * argument; test/engine/ checks that they do.
+ *
+ * Ranges are [start, end) byte positions in the given array (its own indices, so a
+ * subarray's 0 is its first byte). A range outside the array throws a RangeError on both
+ * engines rather than reading or writing past it.
+ */
+
+/** The chained k-gram table src/index/table.ts builds (see buildTable there). */
+export interface KgramArrays {
+  /** head[h]: the first (lowest) entry with hash h, or -1. */
+  head: Int32Array;
+  /** prev[e]: the next entry with the same hash, or -1. */
+  prev: Int32Array;
+}
+
+export interface Kernels {
+  /** buf[i] ^= imm for i in [start, end). */
+  xorInPlace(buf: Uint8Array, start: number, end: number, imm: number): void;
+  /** buf[i] = (buf[i] + imm) & 255 for i in [start, end). */
+  addInPlace(buf: Uint8Array, start: number, end: number, imm: number): void;
+  /** How many bytes in buf[start, end) equal value & 255. */
+  countEq(buf: Uint8Array, start: number, end: number, value: number): number;
+  /**
+   * CRC-32C (Castagnoli) of buf[start, end), continuing from crc (0 to start), as zlib's
+   * crc32 does: crc32c(0, "123456789") = 0xE3069283, and
+   * crc32c(crc32c(0, a), b) = crc32c(0, a ‖ b). Returns an unsigned 32-bit number.
+   */
+  crc32c(crc: number, buf: Uint8Array, start: number, end: number): number;
+  /** crc32c(0, a ‖ b) from crcA = crc32c(0, a), crcB = crc32c(0, b) and b's length. */
+  crc32cCombine(crcA: number, crcB: number, lenB: number): number;
+  /**
+   * 64-bit FNV-1a of buf[start, end), continuing from state (start with FNV64_OFFSET).
+   */
+  fnv1a64(state: bigint, buf: Uint8Array, start: number, end: number): bigint;
+  /**
+   * How many bytes are equal going forward: the largest n <= max with
+   * a[ai + j] === b[bi + j] for all j < n. max is clamped to what both arrays hold.
+   */
+  matchForward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number;
+  /**
+   * How many bytes are equal going backward from a[ai - 1] and b[bi - 1]: the largest
+   * n <= max with a[ai - 1 - j] === b[bi - 1 - j] for all j < n (max clamped to ai and bi).
+   */
+  matchBackward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number;
+  /**
+   * The k-gram table of src/index/table.ts over seq: entries at positions e * step while a
+   * k-gram fits, hashed by hashAt(seq, e * step, k, shift) (shift defaults to 32 - bits),
+   * chained lowest position first.
+   */
+  buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift?: number): KgramArrays;
+  /**
+   * The same table, built off the JavaScript thread when the engine can (native: an
+   * AsyncWorker, on two threads for large inputs; JS: synchronously). seq must not change
+   * until the promise settles.
+   */
+  buildKgramTableAsync(seq: Uint8Array, k: number, step: number, bits: number, shift?: number): Promise<KgramArrays>;
+  /**
+   * out[outPos + j] = f(src[srcPos + j]) for j < len, where f is the copy op's transform
+   * (docs/FORMAT.md "Op codes": 1 copy, 2 xor imm, 3 add imm). src may be out itself, in
+   * which case the ranges may overlap (the bytes are moved first, then transformed).
+   */
+  executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void;
+  /**
+   * A file's bytes as an ArrayBuffer: mapped read-only without a copy (native), or read into
+   * memory (JS). The file must not be truncated while the buffer is in use.
+   */
+  mapFile(path: string): ArrayBuffer;
+}
+
+/** FNV-1a 64 offset basis: the state before any byte. */
+export const FNV64_OFFSET = 0xcbf29ce484222325n;
+/** FNV-1a 64 prime. */
+export const FNV64_PRIME = 0x100000001b3n;
+
+export type EngineName = 'native' | 'js';
+/** The widest SIMD the native kernels use; 'none' on the JS engine. */
+export type SimdLevel = 'avx512' | 'avx2' | 'scalar' | 'none';
+
+export interface EngineInfo {
+  engine: EngineName;
+  simd: SimdLevel;
+  /** The widest level the CPU supports, before any PFSC_NATIVE_SIMD cap (native only). */
+  cpuSimd?: SimdLevel;
+  /** The addon's version (the package version it was built from), when it loaded. */
+  addonVersion?: string;
+  /** Why the native engine is not in use, when it is not. */
+  reason?: string;
+}
