@@ -74,9 +74,83 @@ const SPARSE_COPY = 64;
 const SPARSE_STEP = 4;
 
 /**
- * Hash chains over the current block's earlier positions, filled as planning goes. Entries
- * are numbered in insertion order, so memory follows the positions inserted (sparse inside
- * long copies), not the block's size.
+ * The hashes of a block's k-grams at every SPARSE_STEP-th position, computed as far as any
+ * planner has needed them, once for all planners of that block (the plan stage tries
+ * several).
+ */
+class SampledHashes {
+  readonly h: Uint32Array;
+  private done = 0;
+
+  constructor(private readonly t: Uint8Array) {
+    this.h = new Uint32Array(Math.max(0, Math.floor((t.length - SELF_K) / SPARSE_STEP) + 1));
+  }
+
+  /** Makes h[0, end) valid. */
+  fillTo(end: number): void {
+    const until = Math.min(end, this.h.length);
+    const { h, t } = this;
+    for (let e = this.done; e < until; e++) h[e] = hash8(t, e * SPARSE_STEP, 0);
+    if (until > this.done) this.done = until;
+  }
+}
+
+const sampledHashes = new WeakMap<Uint8Array, SampledHashes>();
+
+function sampledHashesOf(block: Uint8Array): SampledHashes {
+  let s = sampledHashes.get(block);
+  if (s === undefined) {
+    s = new SampledHashes(block);
+    sampledHashes.set(block, s);
+  }
+  return s;
+}
+
+/**
+ * A planner's chains over the block's sample positions (every SPARSE_STEP-th), which cover
+ * long copies: filled as planning goes from the shared hashes, so each insert is two array
+ * writes.
+ */
+class SampledChains {
+  head = new Int32Array(0);
+  prev = new Int32Array(0);
+  shift = 0;
+  private hashes: SampledHashes | undefined;
+  private next = 0; // next entry to insert (position next * SPARSE_STEP)
+
+  reset(t: Uint8Array): void {
+    const hs = sampledHashesOf(t);
+    const bits = Math.min(20, Math.max(10, 32 - Math.clz32(hs.h.length)));
+    if (this.head.length !== 1 << bits) this.head = new Int32Array(1 << bits);
+    this.head.fill(-1);
+    if (this.prev.length < hs.h.length) this.prev = new Int32Array(hs.h.length);
+    this.shift = 32 - bits;
+    this.hashes = hs;
+    this.next = 0;
+  }
+
+  /** Inserts the sample positions whose k-gram ends at or before `i`. */
+  fillTo(i: number): void {
+    const hs = this.hashes!;
+    const end = Math.min(Math.floor((i - SELF_K) / SPARSE_STEP) + 1, hs.h.length);
+    if (end <= this.next) return;
+    hs.fillTo(end);
+    const { head, prev, shift } = this;
+    const h = hs.h;
+    for (let e = this.next; e < end; e++) {
+      const x = h[e]! >>> shift;
+      prev[e] = head[x]!;
+      head[x] = e;
+    }
+    this.next = end;
+  }
+}
+
+/**
+ * One planner's chains over the positions of the current block outside long copies (literal
+ * runs, short copies), filled as planning goes; long copies are covered by the block's
+ * SampledChains. Entries are numbered in insertion order, so memory follows the positions
+ * inserted, not the block's size.
  */
 class SelfChains {
   head = new Int32Array(0);
@@ -84,10 +158,11 @@ class SelfChains {
   pos = new Int32Array(0);
   prev = new Int32Array(0);
   shift = 0;
+  readonly sampled = new SampledChains();
   private entries = 0;
   private t: Uint8Array = new Uint8Array(0);
   private next = 0; // next position to insert
-  /** Long copies emitted so far, [start, end) pairs in order: hashed sparsely. */
+  /** Long copies emitted so far, [start, end) pairs in order: left to the sampled chains. */
   private sparse: number[] = [];
   private sparseAt = 0;
 
@@ -97,6 +172,7 @@ class SelfChains {
     this.head.fill(-1);
     this.shift = 32 - bits;
     this.t = t;
+    this.sampled.reset(t);
     this.entries = 0;
     this.next = 0;
     this.sparse = [];
@@ -108,21 +184,25 @@ class SelfChains {
     if (length >= SPARSE_COPY) this.sparse.push(start + SELF_K, start + length - SELF_K);
   }
 
-  /** Inserts the positions whose k-gram ends at or before `i` (sparsely inside long copies). */
+  /** Inserts the positions whose k-gram ends at or before `i`, skipping long copies. */
   fillTo(i: number): void {
+    this.sampled.fillTo(i);
     const end = Math.min(i - SELF_K + 1, this.t.length - SELF_K + 1);
     const { head, shift, t, sparse } = this;
     let j = this.next;
     while (j < end) {
       while (this.sparseAt < sparse.length && sparse[this.sparseAt + 1]! <= j) this.sparseAt += 2;
-      const inSparse = this.sparseAt < sparse.length && j >= sparse[this.sparseAt]!;
+      if (this.sparseAt < sparse.length && j >= sparse[this.sparseAt]!) {
+        j = sparse[this.sparseAt + 1]!;
+        continue;
+      }
       if (this.entries === this.pos.length) this.grow();
       const x = hash8(t, j, 0) >>> shift;
       const e = this.entries++;
       this.pos[e] = j;
       this.prev[e] = head[x]!;
       head[x] = e;
-      j += inSparse ? SPARSE_STEP : 1;
+      j++;
     }
     if (j > this.next) this.next = j;
   }
@@ -236,7 +316,7 @@ export class Planner {
     const t = Buffer.from(block.buffer, block.byteOffset, block.length);
     const n = t.length;
     const out = new SegmentBuilder(t);
-    const cost: CostModel = { ...this.costBase, literalByte: this.literalByte ?? estimateLiteralByte(block) };
+    const cost: CostModel = { ...this.costBase, literalByte: this.literalByte ?? literalByteOf(block) };
     const deltas = this.hasDeltas && n > 16 ? deltasOf(block) : undefined;
     const tx = deltas?.xor;
     const ta = deltas?.add;
@@ -320,15 +400,29 @@ export class Planner {
     if (i + SELF_K > t.length) return;
     const chains = this.selfChains;
     chains.fillTo(i);
-    let e = chains.head[hash8(t, i, 0) >>> chains.shift]!;
+    const h = hash8(t, i, 0);
+    const last = i - this.minSelf; // a source past it would overlap position i
+    // Positions outside long copies, this planner's own chain: all before i.
+    let e = chains.head[h >>> chains.shift]!;
     for (let walked = 0; e >= 0 && walked < SELF_WALK; walked++, e = chains.prev[e]!) {
-      const q = chains.pos[e]!;
-      if (t[q + SELF_K - 1] !== t[i + SELF_K - 1] || t[q] !== t[i]) continue;
-      const fwd = forwardIdentity(t, i, t, q, Math.min(t.length - i, i - q));
-      if (fwd < this.minSelf) continue;
-      this.consider(t, i, litStart, this.self!, q, fwd, OP_COPY, 0, cost, best);
-      if (best.length >= this.goodEnough) return;
+      if (this.trySelfAt(t, i, chains.pos[e]!, litStart, cost, best)) return;
     }
+    // Sample positions, which cover long copies (the newest may lie too close to i).
+    const sampled = chains.sampled;
+    let s = sampled.head[h >>> sampled.shift]!;
+    while (s >= 0 && s * SPARSE_STEP > last) s = sampled.prev[s]!;
+    for (let walked = 0; s >= 0 && walked < SELF_WALK; walked++, s = sampled.prev[s]!) {
+      if (this.trySelfAt(t, i, s * SPARSE_STEP, litStart, cost, best)) return;
+    }
+  }
+
+  /** Considers a copy of earlier output from block position q; true when it is good enough to stop. */
+  private trySelfAt(t: Buffer, i: number, q: number, litStart: number, cost: CostModel, best: Candidate): boolean {
+    if (q > i - this.minSelf || t[q + SELF_K - 1] !== t[i + SELF_K - 1] || t[q] !== t[i]) return false;
+    const fwd = forwardIdentity(t, i, t, q, Math.min(t.length - i, i - q));
+    if (fwd < this.minSelf) return false;
+    this.consider(t, i, litStart, this.self!, q, fwd, OP_COPY, 0, cost, best);
+    return best.length >= this.goodEnough;
   }
 
   private partAt(offset: number): number {
@@ -476,6 +570,18 @@ export class Planner {
       this.consider(t, i, litStart, part, q, fwd, op, imm, cost, best);
     }
   }
+}
+
+/** The block's estimated literal cost, computed once for all planners of that block. */
+const blockLiteralByte = new WeakMap<Uint8Array, number>();
+
+function literalByteOf(block: Uint8Array): number {
+  let v = blockLiteralByte.get(block);
+  if (v === undefined) {
+    v = estimateLiteralByte(block);
+    blockLiteralByte.set(block, v);
+  }
+  return v;
 }
 
 /** The xor and add delta sequences of a block, computed once for all planners of that block. */
