@@ -16,7 +16,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors.js';
 export const EXIT_OK = 0;
 /** The user asked for something that cannot be done: missing file, damaged blueprint, wrong blob. */
 export const EXIT_USER = 1;
-/** The command line itself is wrong: unknown option, missing argument. */
+/** The command line itself is wrong: unknown option, missing argument, a --prog that does not parse. */
 export const EXIT_USAGE = 2;
 /** A bug in pfsc (EX_SOFTWARE from sysexits.h). */
 export const EXIT_INTERNAL = 70;
@@ -89,7 +89,8 @@ export function classify(e: unknown): CodedError {
 }
 
 export function exitCodeFor(code: ErrorCode): number {
-  if (code === 'PFSC_USAGE') return EXIT_USAGE;
+  // A bad --prog is a wrong command line too, just one pfsc checks after commander.
+  if (code === 'PFSC_USAGE' || code === 'PFSC_PROGRAM_INVALID') return EXIT_USAGE;
   if (code === 'PFSC_INTERNAL') return EXIT_INTERNAL;
   return EXIT_USER;
 }
