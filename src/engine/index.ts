@@ -38,7 +38,8 @@ function nativeKernels(addon: NativeAddon): Kernels {
     matchBackward: addon.matchBackward,
     buildKgramTable: (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
       addon.buildKgramTable(seq, k, step, bits, shift, threads(seq.length, step)),
-    buildKgramTableAsync: (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
+    // async: bad arguments reject the promise, as the JS twin's do, instead of throwing.
+    buildKgramTableAsync: async (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
       addon.buildKgramTableAsync(seq, k, step, bits, shift, threads(seq.length, step)),
     executeCopy: addon.executeCopy,
     mapFile: addon.mapFile,

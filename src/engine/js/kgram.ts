@@ -20,6 +20,7 @@ export function kgramEntries(n: number, k: number, step: number): number {
 export function buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits): KgramArrays {
   checkKgramArgs('buildKgramTable', k, step, bits, shift);
   const entries = kgramEntries(seq.length, k, step);
+  if (entries > 0x7fffffff) throw new RangeError(`buildKgramTable: ${entries} entries do not fit 32-bit entry numbers`);
   const head = new Int32Array(2 ** bits).fill(-1);
   const prev = new Int32Array(entries);
   // Insert from high to low so each chain starts at its lowest position.

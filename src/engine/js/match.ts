@@ -12,6 +12,12 @@ function clampStart(what: string, length: number, at: number): void {
   if (!(Number.isInteger(at) && at >= 0 && at <= length)) throw new RangeError(`${what}: position ${at} is outside the ${length}-byte array`);
 }
 
+/** max limited to room and rounded down; below 0 counts as 0, NaN or a missing max as no limit. */
+function clampMax(max: number, room: number): number {
+  const m = max < room ? max : room;
+  return m > 0 ? Math.floor(m) : 0;
+}
+
 /**
  * Length of the match a[ai..] == b[bi..], at most max. Long matches are compared in chunks
  * by Buffer.compare (memcmp), the rest byte by byte.
@@ -19,7 +25,7 @@ function clampStart(what: string, length: number, at: number): void {
 export function matchForward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number {
   clampStart('matchForward', a.length, ai);
   clampStart('matchForward', b.length, bi);
-  const m = Math.max(0, Math.min(max, a.length - ai, b.length - bi));
+  const m = clampMax(max, Math.min(a.length - ai, b.length - bi));
   let n = 0;
   const quick = Math.min(m, QUICK);
   while (n < quick && a[ai + n] === b[bi + n]) n++;
@@ -35,7 +41,7 @@ export function matchForward(a: Uint8Array, ai: number, b: Uint8Array, bi: numbe
 export function matchBackward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number {
   clampStart('matchBackward', a.length, ai);
   clampStart('matchBackward', b.length, bi);
-  const m = Math.max(0, Math.min(max, ai, bi));
+  const m = clampMax(max, Math.min(ai, bi));
   let n = 0;
   const quick = Math.min(m, QUICK);
   while (n < quick && a[ai - 1 - n] === b[bi - 1 - n]) n++;

@@ -1,0 +1,36 @@
+// The k-gram hash table of src/index/table.ts (buildTable), bit for bit: the hashes of
+// src/index/hash.ts, entries every `step` bytes, chains lowest position first. Large tables
+// are built on two threads (by hash range, so the result is the same); buildKgramTableAsync
+// runs the build in an AsyncWorker and touches no JavaScript value while it runs.
+#pragma once
+
+#include <napi.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pfsc {
+
+struct KgramJob {
+  const uint8_t* seq = nullptr;
+  size_t length = 0;
+  int k = 8;
+  size_t step = 1;
+  int bits = 10;
+  unsigned shift = 22;
+  int threads = 1;
+  size_t entries = 0;
+  int32_t* head = nullptr;  // 2^bits entries
+  int32_t* prev = nullptr;  // `entries` entries
+};
+
+/** hashAt(seq, pos, k, shift) of src/index/hash.ts. */
+uint32_t KgramHash(const uint8_t* p, int k, unsigned shift);
+
+/** Fills job.head and job.prev. */
+void BuildKgram(const KgramJob& job);
+
+Napi::Value BuildKgramTable(const Napi::CallbackInfo& info);
+Napi::Value BuildKgramTableAsync(const Napi::CallbackInfo& info);
+
+}  // namespace pfsc
