@@ -153,7 +153,7 @@ export function dictionarySource(blob: Blob): DictionarySource {
 }
 
 /** Asks a blob that loads parts on demand for the span this block's copies read. */
-async function prepareCopies(blob: Blob, plan: BlockPlan): Promise<void> {
+export async function prepareCopies(blob: Blob, plan: BlockPlan): Promise<void> {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < plan.count; i++) {
