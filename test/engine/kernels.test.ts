@@ -1,0 +1,345 @@
+/**
+ * Parity of the kernels: the same cases on the JS twins and on the native addon at every
+ * SIMD level, each checked against a plain reference written here (and published values).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FNV64_OFFSET, FNV64_PRIME } from '../../src/engine/index.js';
+import { mulberry32 } from '../helpers/random.js';
+import { OFFSETS, SIZES, restoreSimd, variants } from './support.js';
+
+const VARIANTS = variants();
+afterAll(restoreSimd);
+
+function randomBytes(rand: () => number, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = Math.floor(rand() * 256);
+  return b;
+}
+
+/** Data kinds: random, one repeated byte, few distinct bytes, and a ramp. */
+function datasets(n: number, seed: number): [string, Uint8Array][] {
+  const rand = mulberry32(seed);
+  const few = new Uint8Array(n).map(() => [0, 0x7f, 0x80, 0xff][Math.floor(rand() * 4)]!);
+  return [
+    ['random', randomBytes(rand, n)],
+    ['zeros', new Uint8Array(n)],
+    ['0xff', new Uint8Array(n).fill(0xff)],
+    ['few', few],
+    ['ramp', new Uint8Array(n).map((_, i) => i & 255)],
+  ];
+}
+
+/** bytes placed at `offset` inside a larger buffer with guard bytes after it. */
+function placed(bytes: Uint8Array, offset: number): { view: Uint8Array; backing: Uint8Array } {
+  const backing = new Uint8Array(offset + bytes.length + 9).fill(0xa5);
+  backing.set(bytes, offset);
+  return { view: backing.subarray(offset, offset + bytes.length), backing };
+}
+
+function crcReference(crc: number, bytes: Uint8Array): number {
+  let c = ~crc >>> 0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+function fnvReference(state: bigint, bytes: Uint8Array): bigint {
+  let h = BigInt.asUintN(64, state);
+  for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * FNV64_PRIME);
+  return h;
+}
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v) => {
+  const k = v.kernels;
+
+  it('xorInPlace and addInPlace transform exactly the range, at every size and alignment', () => {
+    v.use();
+    for (const n of SIZES) {
+      for (const [kind, data] of datasets(n, n + 1)) {
+        for (const off of OFFSETS) {
+          for (const imm of [0, 1, 0x7f, 0x80, 0xff, 0x1234]) {
+            for (const [fn, ref] of [
+              [k.xorInPlace, (b: number) => b ^ (imm & 255)],
+              [k.addInPlace, (b: number) => (b + imm) & 255],
+            ] as const) {
+              const { view, backing } = placed(data, off);
+              const before = backing.slice();
+              fn(view, 0, n, imm);
+              for (let i = 0; i < backing.length; i++) {
+                const inRange = i >= off && i < off + n;
+                const want = inRange ? ref(before[i]!) : before[i]!;
+                if (backing[i] !== want) throw new Error(`${fn.name} ${kind} n=${n} off=${off} imm=${imm}: byte ${i} is ${backing[i]}, want ${want}`);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('xorInPlace and addInPlace leave bytes outside [start, end) alone', () => {
+    v.use();
+    const rand = mulberry32(5);
+    const data = randomBytes(rand, 300);
+    for (const [start, end] of [[0, 0], [3, 3], [5, 6], [7, 100], [1, 299], [250, 300]] as const) {
+      const x = data.slice();
+      k.xorInPlace(x, start, end, 0x5a);
+      const y = data.slice();
+      k.addInPlace(y, start, end, 200);
+      for (let i = 0; i < data.length; i++) {
+        const inRange = i >= start && i < end;
+        expect(x[i]).toBe(inRange ? data[i]! ^ 0x5a : data[i]);
+        expect(y[i]).toBe(inRange ? (data[i]! + 200) & 255 : data[i]);
+      }
+    }
+  });
+
+  it('countEq counts at every size, alignment and edge value', () => {
+    v.use();
+    for (const n of SIZES) {
+      for (const [kind, data] of datasets(n, 7 * n + 3)) {
+        for (const off of OFFSETS) {
+          const { view } = placed(data, off);
+          for (const value of [0, 1, 0x7f, 0x80, 0xff, data[0] ?? 0, 0x100 + 0x7f, -1]) {
+            let want = 0;
+            for (const b of data) if (b === (value & 255)) want++;
+            const got = k.countEq(view, 0, n, value);
+            if (got !== want) throw new Error(`countEq ${kind} n=${n} off=${off} value=${value}: ${got}, want ${want}`);
+          }
+        }
+      }
+    }
+    // Long runs of one byte overflow any 8-bit lane counter that is not flushed in time.
+    const long = new Uint8Array(200_000).fill(9);
+    expect(k.countEq(long, 0, long.length, 9)).toBe(200_000);
+    expect(k.countEq(long, 3, long.length - 1, 9)).toBe(199_996);
+  });
+
+  it('crc32c gives the published check values', () => {
+    v.use();
+    expect(k.crc32c(0, text('123456789'), 0, 9)).toBe(0xe3069283);
+    expect(k.crc32c(0, new Uint8Array(0), 0, 0)).toBe(0);
+    // RFC 3720 (iSCSI), B.4
+    expect(k.crc32c(0, new Uint8Array(32), 0, 32)).toBe(0x8a9136aa);
+    expect(k.crc32c(0, new Uint8Array(32).fill(0xff), 0, 32)).toBe(0x62a8ab43);
+    expect(k.crc32c(0, new Uint8Array(32).map((_, i) => i), 0, 32)).toBe(0x46dd794e);
+    expect(k.crc32c(0, new Uint8Array(32).map((_, i) => 31 - i), 0, 32)).toBe(0x113fdb5c);
+  });
+
+  it('crc32c matches a bitwise CRC at every size and alignment, and chains', () => {
+    v.use();
+    // Past 768 and 24576 bytes the hardware path runs three interleaved streams.
+    for (const n of [...SIZES, 3 * 256, 3 * 256 + 1, 3 * 8192 + 5, 65536 + 7]) {
+      for (const [kind, data] of datasets(n, 11 * n + 1)) {
+        if (n > 5000 && kind !== 'random') continue;
+        const want = crcReference(0, data);
+        for (const off of n > 5000 ? [0, 3] : OFFSETS) {
+          const { view } = placed(data, off);
+          const got = k.crc32c(0, view, 0, n);
+          if (got !== want) throw new Error(`crc32c ${kind} n=${n} off=${off}: ${got.toString(16)}, want ${want.toString(16)}`);
+        }
+        const cut = Math.floor(n / 3);
+        expect(k.crc32c(k.crc32c(0, data, 0, cut), data, cut, n)).toBe(want);
+        expect(k.crc32c(0x12345678, data, 0, n)).toBe(crcReference(0x12345678, data));
+      }
+    }
+  });
+
+  it('crc32cCombine joins CRCs of consecutive parts', () => {
+    v.use();
+    const data = randomBytes(mulberry32(3), 5000);
+    for (const cut of [0, 1, 7, 64, 1000, 4999, 5000]) {
+      const a = k.crc32c(0, data, 0, cut);
+      const b = k.crc32c(0, data, cut, data.length);
+      expect(k.crc32cCombine(a, b, data.length - cut)).toBe(crcReference(0, data));
+    }
+    // Zero bytes appended: the CRC of zeros is a known function of the length only.
+    const big = 3 * 2 ** 33 + 5; // past 32 bits
+    expect(k.crc32cCombine(0, 0, big)).toBe(0);
+    const z = new Uint8Array(1 << 16);
+    expect(k.crc32cCombine(k.crc32c(0, data, 0, 100), k.crc32c(0, z, 0, z.length), z.length)).toBe(
+      k.crc32c(k.crc32c(0, data, 0, 100), z, 0, z.length),
+    );
+  });
+
+  it('fnv1a64 gives the published test vectors', () => {
+    v.use();
+    const fnv = (s: string): bigint => k.fnv1a64(FNV64_OFFSET, text(s), 0, text(s).length);
+    expect(fnv('')).toBe(0xcbf29ce484222325n);
+    expect(fnv('a')).toBe(0xaf63dc4c8601ec8cn);
+    expect(fnv('foobar')).toBe(0x85944171f73967e8n);
+    expect(fnv('chongo was here!\n')).toBe(0x46810940eff5f915n);
+  });
+
+  it('fnv1a64 matches a BigInt reference at every size and alignment, and chains', () => {
+    v.use();
+    for (const n of SIZES) {
+      for (const [kind, data] of datasets(n, 13 * n + 5)) {
+        const want = fnvReference(FNV64_OFFSET, data);
+        for (const off of OFFSETS) {
+          const { view } = placed(data, off);
+          const got = k.fnv1a64(FNV64_OFFSET, view, 0, n);
+          if (got !== want) throw new Error(`fnv1a64 ${kind} n=${n} off=${off}: ${got.toString(16)}, want ${want.toString(16)}`);
+        }
+        const cut = n >> 1;
+        expect(k.fnv1a64(k.fnv1a64(FNV64_OFFSET, data, 0, cut), data, cut, n)).toBe(want);
+      }
+    }
+    // States at the edges of 64 bits, and beyond them (only the low 64 bits count).
+    const d = text('edge');
+    for (const s of [0n, 1n, 0xffffffffn, 0x100000000n, 2n ** 64n - 1n, 2n ** 64n + 5n, -1n]) {
+      expect(k.fnv1a64(s, d, 0, d.length)).toBe(fnvReference(s, d));
+      expect(k.fnv1a64(s, d, 0, 0)).toBe(BigInt.asUintN(64, s));
+    }
+  });
+
+  it('matchForward and matchBackward find the first difference at every size and alignment', () => {
+    v.use();
+    const rand = mulberry32(17);
+    for (const n of SIZES) {
+      const a = randomBytes(rand, n);
+      for (const diff of [...new Set([0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, n >> 1, n - 1, n])].filter((d) => d >= 0 && d <= n)) {
+        const b = a.slice();
+        if (diff < n) b[diff] = b[diff]! ^ 0x10;
+        for (const offA of [0, 1, 3, 7]) {
+          for (const offB of [0, 2, 5]) {
+            const pa = placed(a, offA).view;
+            const pb = placed(b, offB).view;
+            for (const max of [n, n + 10, diff, Math.max(0, diff - 1), 5, 0]) {
+              const fwd = k.matchForward(pa, 0, pb, 0, max);
+              const wantF = Math.min(diff, max, n);
+              if (fwd !== wantF) throw new Error(`matchForward n=${n} diff=${diff} max=${max} offs ${offA}/${offB}: ${fwd}, want ${wantF}`);
+              // Backward from the end: the difference is n - 1 - diff bytes back.
+              const back = k.matchBackward(pa, n, pb, n, max);
+              const wantB = Math.min(diff < n ? n - 1 - diff : n, max, n);
+              if (back !== wantB) throw new Error(`matchBackward n=${n} diff=${diff} max=${max} offs ${offA}/${offB}: ${back}, want ${wantB}`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('matchForward and matchBackward clamp max to what both arrays hold', () => {
+    v.use();
+    const a = new Uint8Array(100).fill(1);
+    const b = new Uint8Array(40).fill(1);
+    expect(k.matchForward(a, 10, b, 5, 1000)).toBe(35);
+    expect(k.matchForward(a, 100, b, 0, 1000)).toBe(0);
+    expect(k.matchForward(a, 0, b, 0, -3)).toBe(0);
+    expect(k.matchForward(a, 0, b, 0, 7.9)).toBe(7);
+    expect(k.matchForward(a, 0, b, 0, Number.NaN)).toBe(40);
+    expect(k.matchBackward(a, 90, b, 30, 1000)).toBe(30);
+    expect(k.matchBackward(a, 0, b, 30, 1000)).toBe(0);
+    expect(k.matchBackward(a, 90, b, 30, 12)).toBe(12);
+  });
+
+  it('executeCopy copies and transforms, also within one buffer', () => {
+    v.use();
+    const rand = mulberry32(23);
+    for (const n of SIZES) {
+      const src = randomBytes(rand, n + 8);
+      for (const op of [1, 2, 3]) {
+        for (const imm of [0, 0x80, 0xff, 0x13]) {
+          const f = (b: number): number => (op === 2 ? b ^ imm : op === 3 ? (b + imm) & 255 : b);
+          for (const [so, oo] of [[0, 0], [1, 3], [7, 2]] as const) {
+            const out = new Uint8Array(n + 16).fill(0x3c);
+            k.executeCopy(out, oo, src, so, n, op, imm);
+            for (let i = 0; i < out.length; i++) {
+              const want = i >= oo && i < oo + n ? f(src[so + i - oo]!) : 0x3c;
+              if (out[i] !== want) throw new Error(`executeCopy op=${op} imm=${imm} n=${n} offs ${so}/${oo}: byte ${i}`);
+            }
+          }
+          // Within one buffer: a copy from earlier output (no overlap), and overlapping both ways.
+          for (const [from, to] of [[0, n + 3], [5, 2], [2, 5], [4, 4]] as const) {
+            const buf = new Uint8Array(2 * n + 16);
+            buf.set(src);
+            const before = buf.slice();
+            k.executeCopy(buf, to, buf, from, n, op, imm);
+            const want = before.slice();
+            for (let i = 0; i < n; i++) want[to + i] = f(before[from + i]!);
+            expect(Buffer.compare(buf, want), `same buffer op=${op} n=${n} ${from}->${to}`).toBe(0);
+          }
+        }
+      }
+    }
+  });
+
+  it('buildKgramTable gives the same table on random and repetitive data', async () => {
+    v.use();
+    const rand = mulberry32(29);
+    const inputs: [string, Uint8Array][] = [
+      ['random', randomBytes(rand, 20_000)],
+      ['repetitive', new Uint8Array(20_000).map((_, i) => (i % 37 < 30 ? 7 : i & 255))],
+      ['short', randomBytes(rand, 9)],
+      ['empty', new Uint8Array(0)],
+    ];
+    const js = VARIANTS[0]!.kernels;
+    for (const [kind, seq] of inputs) {
+      for (const kk of [8, 16]) {
+        for (const step of [1, 2, 8, 16]) {
+          for (const [bits, shift] of [[10, undefined], [12, undefined], [16, 20], [14, 18]] as const) {
+            const want = js.buildKgramTable(seq, kk, step, bits, shift);
+            const got = k.buildKgramTable(seq, kk, step, bits, shift);
+            const where = `${kind} k=${kk} step=${step} bits=${bits} shift=${shift}`;
+            expect(Buffer.compare(new Uint8Array(got.head.buffer), new Uint8Array(want.head.buffer)), `head ${where}`).toBe(0);
+            expect(Buffer.compare(new Uint8Array(got.prev.buffer), new Uint8Array(want.prev.buffer)), `prev ${where}`).toBe(0);
+          }
+        }
+      }
+      const a = await k.buildKgramTableAsync(seq, 8, 1, 12);
+      const w = js.buildKgramTable(seq, 8, 1, 12);
+      expect([...a.head]).toEqual([...w.head]);
+      expect([...a.prev]).toEqual([...w.prev]);
+    }
+  });
+
+  it('mapFile gives the file bytes, an empty file, and fs-style errors', () => {
+    v.use();
+    const dir = mkdtempSync(join(tmpdir(), 'pfsc-map-'));
+    try {
+      const data = randomBytes(mulberry32(31), 70_001);
+      writeFileSync(join(dir, 'f.bin'), data);
+      writeFileSync(join(dir, 'empty.bin'), new Uint8Array(0));
+      const m = k.mapFile(join(dir, 'f.bin'));
+      expect(m).toBeInstanceOf(ArrayBuffer);
+      expect(Buffer.compare(new Uint8Array(m), data)).toBe(0);
+      expect(k.mapFile(join(dir, 'empty.bin')).byteLength).toBe(0);
+      expect(() => k.mapFile(join(dir, 'missing.bin'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+      expect(() => k.mapFile(dir)).toThrow(expect.objectContaining({ code: 'EISDIR' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses ranges outside the array with a RangeError, touching nothing', () => {
+    v.use();
+    const b = new Uint8Array(10).fill(4);
+    for (const [s, e] of [[-1, 3], [0, 11], [5, 4], [1.5, 3], [0, Number.NaN]] as const) {
+      expect(() => k.xorInPlace(b, s, e, 1)).toThrow(RangeError);
+      expect(() => k.addInPlace(b, s, e, 1)).toThrow(RangeError);
+      expect(() => k.countEq(b, s, e, 1)).toThrow(RangeError);
+      expect(() => k.crc32c(0, b, s, e)).toThrow(RangeError);
+      expect(() => k.fnv1a64(0n, b, s, e)).toThrow(RangeError);
+    }
+    expect([...b]).toEqual(new Array(10).fill(4));
+    expect(() => k.matchForward(b, 11, b, 0, 1)).toThrow(RangeError);
+    expect(() => k.matchBackward(b, 0, b, -1, 1)).toThrow(RangeError);
+    expect(() => k.executeCopy(b, 8, b, 0, 3, 1, 0)).toThrow(RangeError);
+    expect(() => k.executeCopy(b, 0, b, 8, 3, 1, 0)).toThrow(RangeError);
+    expect(() => k.executeCopy(b, 0, b, 0, 3, 4, 0)).toThrow(RangeError);
+    expect(() => k.executeCopy(b, 0, b, 0, -1, 1, 0)).toThrow(RangeError);
+    expect(() => k.crc32cCombine(0, 0, -1)).toThrow(RangeError);
+    expect(() => k.buildKgramTable(b, 9, 1, 10)).toThrow(RangeError);
+    expect(() => k.buildKgramTable(b, 8, 0, 10)).toThrow(RangeError);
+    expect(() => k.buildKgramTable(b, 8, 1, 10, 21)).toThrow(RangeError);
+    return expect(k.buildKgramTableAsync(b, 8, 1, 31)).rejects.toThrow(RangeError);
+  });
+});
