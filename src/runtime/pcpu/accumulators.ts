@@ -4,8 +4,7 @@
  * "Accumulators").
  */
 import { engine, FNV64_OFFSET } from '../../engine/index.js';
-import { OPS, type OpName, type Program } from './ops.js';
-import { accumulatorNames } from './program.js';
+import { OPS, opText, type OpName, type Program } from './ops.js';
 
 export type ReductionName = Extract<OpName, 'counteq' | 'crc32c' | 'fnv'>;
 
@@ -26,6 +25,26 @@ export function reductionsOf(program: Program): Reduction[] {
     if (OPS[op.name].role === 'reduction') out.push({ name: op.name as ReductionName, imm: op.imm, slot: out.length });
   }
   return out;
+}
+
+/**
+ * The accumulator names of a program's reductions, in program order: the op's canonical
+ * text (`counteq:0`, `crc32c`, `fnv`), and when the same text occurs more than once, each
+ * occurrence followed by `@` and its op's position in the program, from 1 (`crc32c@1`).
+ */
+export function accumulatorNames(program: Program): string[] {
+  const texts = program.ops.map(opText);
+  const seen = new Map<string, number>();
+  program.ops.forEach((op, i) => {
+    if (OPS[op.name].role === 'reduction') seen.set(texts[i]!, (seen.get(texts[i]!) ?? 0) + 1);
+  });
+  const names: string[] = [];
+  program.ops.forEach((op, i) => {
+    if (OPS[op.name].role !== 'reduction') return;
+    const t = texts[i]!;
+    names.push(seen.get(t)! > 1 ? `${t}@${i + 1}` : t);
+  });
+  return names;
 }
 
 /** The value before any byte: 0 for counts and CRCs, the FNV-1a offset basis for fnv. */

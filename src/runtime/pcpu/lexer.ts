@@ -2,8 +2,11 @@
  * The tokens of the pCPU program language (docs/PCPU.md, "Syntax"). Whitespace, line breaks
  * and `#` comments separate tokens and are otherwise ignored.
  */
-import { createToken, Lexer, type IToken } from 'chevrotain';
+import type { IToken, Lexer as LexerType } from 'chevrotain';
+import { chevrotain } from './chevrotain.js';
 import { programError } from './program-error.js';
+
+const { createToken, Lexer } = chevrotain;
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: Lexer.SKIPPED });
@@ -18,7 +21,7 @@ export const Immediate = createToken({ name: 'Immediate', pattern: /[-+]?[0-9][0
 
 export const ALL_TOKENS = [WhiteSpace, Comment, Comma, Colon, Name, Immediate];
 
-let lexer: Lexer | undefined;
+let lexer: LexerType | undefined;
 
 /** The program's tokens; throws PFSC_PROGRAM_INVALID at the first character no token matches. */
 export function tokenize(text: string): IToken[] {

@@ -7,10 +7,13 @@
  * The parser only checks the shape; which names exist and which immediates fit is
  * validate.ts's job, so its messages can say more than "unexpected token".
  */
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { chevrotain } from './chevrotain.js';
 import type { OpNode, ProgramNode, SourceToken } from './ast.js';
 import { ALL_TOKENS, Colon, Comma, Immediate, Name } from './lexer.js';
 import { describeToken, endOf, programError } from './program-error.js';
+
+const { EmbeddedActionsParser, EOF } = chevrotain;
 
 /** The op names, for messages that say what was expected. */
 const OP_LIST = 'xor, add, counteq, crc32c, fnv';

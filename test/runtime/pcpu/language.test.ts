@@ -1,7 +1,8 @@
 /** The pCPU program language (docs/PCPU.md, "Syntax"): what parses, and where errors point. */
 import { describe, expect, it } from 'vitest';
 import { PfscError } from '../../../src/errors.js';
-import { accumulatorNames, MAX_PROGRAM_TEXT, parseProgram } from '../../../src/runtime/pcpu/program.js';
+import { accumulatorNames } from '../../../src/runtime/pcpu/accumulators.js';
+import { MAX_PROGRAM_TEXT, parseProgram } from '../../../src/runtime/pcpu/program.js';
 import { MAX_PROGRAM_OPS } from '../../../src/runtime/pcpu/validate.js';
 
 function fails(text: string): PfscError {
