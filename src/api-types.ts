@@ -66,6 +66,42 @@ export interface ReplayResult {
   milliseconds: number;
 }
 
+export interface ExecOptions extends CommonBlobOptions {
+  /** The .pbb blueprint (a file: exec reads it once per pass). */
+  input: string;
+  /** The pCPU program, e.g. 'xor:255,add:7,counteq:0,crc32c,fnv' (docs/PCPU.md). */
+  program: string;
+  /** Worker threads that run the program; default 1 (the calling thread). */
+  pcores?: number;
+}
+
+/** One pass of exec over the whole blueprint. */
+export interface ExecTiming {
+  seconds: number;
+  /** Output bytes ÷ 10^6 ÷ seconds. */
+  mbPerSecond: number;
+}
+
+export interface ExecResult extends ExecTiming {
+  file: string;
+  /** The program in canonical form (docs/PCPU.md). */
+  program: string;
+  blobId: string;
+  /** The engine whose kernels ran the ops: 'native' or 'js'. */
+  engine: string;
+  pcores: number;
+  /** Worker threads that ran the program (0 with pcores 1: the calling thread did). */
+  workers: number;
+  /** Accumulators by name, in program order: counts as numbers, crc32c and fnv as 0x-prefixed hex. */
+  accumulators: Record<string, number | string>;
+  /** Bytes of output the program ran over. */
+  bytes: number;
+  /** The same program on 1 pcore, measured in the same run (the very pass above when pcores is 1). */
+  baseline: ExecTiming;
+  /** CPUpwn: mbPerSecond ÷ baseline.mbPerSecond. */
+  cpupwn: number;
+}
+
 export interface InspectReport {
   file: string;
   pbbBytes: number;

@@ -2,12 +2,15 @@
  * pfsc's public API. Plugins and programs import from here (the package entry point) and
  * from nowhere else.
  */
-export { build, replay, inspect, blobInfo, blobBuild } from './api.js';
+export { build, replay, exec, inspect, blobInfo, blobBuild } from './api.js';
 export type {
   BuildOptions,
   BuildResult,
   ReplayOptions,
   ReplayResult,
+  ExecOptions,
+  ExecResult,
+  ExecTiming,
   InspectReport,
   BlobInfo,
   CommonBlobOptions,
@@ -57,3 +60,6 @@ export {
 } from './format/index.js';
 export { executeBlock } from './runtime/execute.js';
 export { checkBlobMatches } from './runtime/check.js';
+export { parseProgram } from './runtime/pcpu/program.js';
+export { accumulatorNames } from './runtime/pcpu/accumulators.js';
+export type { Program, ProgramOp, OpName } from './runtime/pcpu/ops.js';

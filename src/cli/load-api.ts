@@ -5,6 +5,7 @@
  */
 import type { build } from '../api/build.js';
 import type { replay } from '../api/replay.js';
+import type { exec } from '../api/exec.js';
 import type { inspect } from '../api/inspect.js';
 import type { blobBuild, blobInfo } from '../api/blob.js';
 import { PfscError } from '../errors.js';
@@ -12,6 +13,7 @@ import { PfscError } from '../errors.js';
 export interface Api {
   build: typeof build;
   replay: typeof replay;
+  exec: typeof exec;
   inspect: typeof inspect;
   blobInfo: typeof blobInfo;
   blobBuild: typeof blobBuild;
@@ -32,6 +34,7 @@ async function load<T>(importer: () => Promise<T>): Promise<T> {
 const api: Api = {
   build: async (o) => (await load(() => import('../api/build.js'))).build(o),
   replay: async (o) => (await load(() => import('../api/replay.js'))).replay(o),
+  exec: async (o) => (await load(() => import('../api/exec.js'))).exec(o),
   inspect: async (o) => (await load(() => import('../api/inspect.js'))).inspect(o),
   blobInfo: async (o) => (await load(() => import('../api/blob.js'))).blobInfo(o),
   blobBuild: async (o) => (await load(() => import('../api/blob.js'))).blobBuild(o),

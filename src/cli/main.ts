@@ -14,6 +14,7 @@ import { PfscError } from '../errors.js';
 import { blobBuildCommand } from './commands/blob-build.js';
 import { blobInfoCommand } from './commands/blob-info.js';
 import { buildCommand } from './commands/build.js';
+import { execCommand } from './commands/exec.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { debugEnabled, type CliContext, type CliIo } from './context.js';
@@ -25,6 +26,7 @@ Examples:
   $ pfsc replay app.bin.pbb -o copy.bin       rebuild it byte for byte
   $ pfsc build new.bin --ref old.bin          use a file both sides hold
   $ pfsc inspect app.bin.pbb --svg app.svg    see where the bytes come from
+  $ pfsc exec app.bin.pbb --prog crc32c       run a pCPU program over it, unwritten
   $ pfsc blob info                            the shared blob and its cache
 
 Exit codes: 0 success, 1 error (the message says which), 2 wrong command line, 70 internal error.
@@ -92,6 +94,7 @@ export function createProgram(ctx: CliContext, parse: ParseState = { commandPath
     .version(packageVersion(), '-V, --version', 'print the version');
   program.addCommand(buildCommand(ctx));
   program.addCommand(replayCommand(ctx));
+  program.addCommand(execCommand(ctx));
   program.addCommand(inspectCommand(ctx));
   const blob = new Command('blob').description('show or build the shared blob in the cache');
   blob.addCommand(blobInfoCommand(ctx));
