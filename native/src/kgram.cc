@@ -52,62 +52,65 @@ inline uint32_t HashK(const uint8_t* p, unsigned shift) {
   return K == 8 ? Hash8(p, shift) : Hash16(p, shift);
 }
 
-// One thread: entries from the highest down, in batches whose hashes are computed first and
-// their heads prefetched, so the random accesses of a batch overlap.
-template <int K>
-void BuildOneThread(const KgramJob& j) {
-  constexpr size_t kBatch = 32;
-  uint32_t hs[kBatch];
-  size_t e = j.entries;
-  while (e > 0) {
-    size_t count = e < kBatch ? e : kBatch;
-    size_t lo = e - count;
-    for (size_t t = 0; t < count; t++) {
-      hs[t] = HashK<K>(j.seq + (lo + t) * j.step, j.shift);
-      __builtin_prefetch(j.head + hs[t], 1);
-    }
-    for (size_t t = count; t-- > 0;) {
-      uint32_t h = hs[t];
-      j.prev[lo + t] = j.head[h];
-      j.head[h] = static_cast<int32_t>(lo + t);
-    }
-    e = lo;
-  }
-}
-
 template <int K>
 void HashRange(const KgramJob& j, uint32_t* hashes, size_t from, size_t to) {
   for (size_t e = from; e < to; e++) hashes[e] = HashK<K>(j.seq + e * j.step, j.shift);
 }
 
-// Inserts, from the highest entry down, the entries whose hash lies in [hlo, hhi): each
-// thread owns a range of buckets, so the chains are the ones one thread would build.
-void InsertHashRange(const KgramJob& j, const uint32_t* hashes, uint32_t hlo, uint32_t hhi) {
-  constexpr size_t kAhead = 16;
-  for (size_t e = j.entries; e-- > 0;) {
-    if (e >= kAhead) {
-      uint32_t ahead = hashes[e - kAhead];
-      if (ahead >= hlo && ahead < hhi) __builtin_prefetch(j.head + ahead, 1);
-    }
+/**
+ * Inserts entries [from, to) into `head`, from the highest down, so each chain starts at its
+ * lowest position. The heads are random accesses into a table of up to 64 MiB: the hashes
+ * are computed first so the head an entry `kAhead` places later needs can be prefetched.
+ * With `markTails`, a chain's last entry gets -2 - h instead of -1 (joined later).
+ */
+void InsertRange(const KgramJob& j, const uint32_t* hashes, int32_t* head, size_t from, size_t to, bool markTails) {
+  constexpr size_t kAhead = 64;
+  for (size_t e = to; e-- > from;) {
+    if (e >= from + kAhead) __builtin_prefetch(head + hashes[e - kAhead], 1);
     uint32_t h = hashes[e];
-    if (h < hlo || h >= hhi) continue;
-    j.prev[e] = j.head[h];
-    j.head[h] = static_cast<int32_t>(e);
+    int32_t next = head[h];
+    j.prev[e] = markTails && next < 0 ? -2 - static_cast<int32_t>(h) : next;
+    head[h] = static_cast<int32_t>(e);
   }
 }
 
 template <int K>
+void BuildOneThread(const KgramJob& j) {
+  std::vector<uint32_t> hashes(j.entries);
+  HashRange<K>(j, hashes.data(), 0, j.entries);
+  std::memset(j.head, 0xff, (size_t{1} << j.bits) * sizeof(int32_t));  // -1: empty
+  InsertRange(j, hashes.data(), j.head, 0, j.entries, false);
+}
+
+/**
+ * Two threads by position: the upper half's chains go into a head table of their own, the
+ * lower half's into the result, with their tails marked; then each marked tail is pointed
+ * at the upper chain of its hash, and empty heads take the upper heads. The chains are the
+ * ones one thread builds.
+ */
+template <int K>
 void BuildTwoThreads(const KgramJob& j) {
   std::vector<uint32_t> hashes(j.entries);
+  size_t buckets = size_t{1} << j.bits;
+  std::vector<int32_t> upperHead(buckets);
+  int32_t* upper = upperHead.data();
   size_t mid = j.entries / 2;
-  std::thread second([&] { HashRange<K>(j, hashes.data(), mid, j.entries); });
+  std::thread second([&] {
+    HashRange<K>(j, hashes.data(), mid, j.entries);
+    std::memset(upper, 0xff, buckets * sizeof(int32_t));
+    InsertRange(j, hashes.data(), upper, mid, j.entries, false);
+  });
   HashRange<K>(j, hashes.data(), 0, mid);
+  std::memset(j.head, 0xff, buckets * sizeof(int32_t));
+  InsertRange(j, hashes.data(), j.head, 0, mid, true);
   second.join();
-  uint32_t buckets = 1u << j.bits;
-  uint32_t half = buckets / 2;
-  std::thread upper([&] { InsertHashRange(j, hashes.data(), half, buckets); });
-  InsertHashRange(j, hashes.data(), 0, half);
-  upper.join();
+  for (size_t e = 0; e < mid; e++) {
+    int32_t p = j.prev[e];
+    if (p <= -2) j.prev[e] = upper[-2 - p];
+  }
+  for (size_t h = 0; h < buckets; h++) {
+    if (j.head[h] < 0) j.head[h] = upper[h];
+  }
 }
 
 /** Checks the arguments as src/engine/js/kgram.ts does; fills job (not head/prev). */
@@ -149,13 +152,18 @@ bool ReadJob(const Napi::CallbackInfo& info, const char* what, KgramJob* job, Na
   return true;
 }
 
-/** The result arrays, allocated on the JavaScript thread; job.head and job.prev point into them. */
+/**
+ * The result arrays, allocated on the JavaScript thread; job.head and job.prev point into
+ * them. Filling head with -1 is left to the build, which may run on another thread.
+ * (Huge pages for head, whose writes are random, halved the table build in a test
+ * program, but faulting fresh ones in cost more than that on these machines: measured no
+ * gain end to end, so V8 allocates the arrays.)
+ */
 Napi::Object MakeArrays(Napi::Env env, KgramJob* job) {
   Napi::Int32Array head = Napi::Int32Array::New(env, size_t{1} << job->bits);
   Napi::Int32Array prev = Napi::Int32Array::New(env, job->entries);
   job->head = head.Data();
   job->prev = prev.Data();
-  std::memset(job->head, 0xff, (size_t{1} << job->bits) * sizeof(int32_t));  // -1: empty
   Napi::Object out = Napi::Object::New(env);
   out.Set("head", head);
   out.Set("prev", prev);
@@ -192,7 +200,10 @@ class KgramWorker : public Napi::AsyncWorker {
 uint32_t KgramHash(const uint8_t* p, int k, unsigned shift) { return k == 8 ? Hash8(p, shift) : Hash16(p, shift); }
 
 void BuildKgram(const KgramJob& job) {
-  if (job.entries == 0) return;
+  if (job.entries == 0) {
+    std::memset(job.head, 0xff, (size_t{1} << job.bits) * sizeof(int32_t));
+    return;
+  }
   if (job.threads >= 2 && job.entries >= 2) {
     if (job.k == 8) BuildTwoThreads<8>(job);
     else BuildTwoThreads<16>(job);

@@ -1,7 +1,8 @@
 // The k-gram hash table of src/index/table.ts (buildTable), bit for bit: the hashes of
-// src/index/hash.ts, entries every `step` bytes, chains lowest position first. Large tables
-// are built on two threads (by hash range, so the result is the same); buildKgramTableAsync
-// runs the build in an AsyncWorker and touches no JavaScript value while it runs.
+// src/index/hash.ts, entries every `step` bytes, chains lowest position first. With
+// threads = 2 the halves of the sequence are built on two threads and joined (the same
+// table); buildKgramTableAsync runs the build in an AsyncWorker, which touches no
+// JavaScript value while it runs.
 #pragma once
 
 #include <napi.h>

@@ -17,18 +17,18 @@ export async function loadMatchIndex(blob: Blob, opts: LoadIndexOptions = {}): P
   const cache = PfscCache.open(opts.home);
   try {
     const key = `index-${toHex(blob.baseId)}-v${INDEX_FORMAT}`;
-    const make = () => {
+    const make = async () => {
       opts.onProgress?.({ phase: 'index', done: 0, total: 1 });
-      const t = buildBaseTables(blob);
+      const t = await buildBaseTables(blob);
       opts.onProgress?.({ phase: 'index', done: 1, total: 1 });
       return t;
     };
     let entry = await cache.getOrCreate(key, 'index', make, { onWarning: opts.onWarning });
-    let index = assembleIndex(blob, entry.bytes);
+    let index = await assembleIndex(blob, entry.bytes);
     if (!index) {
       opts.onWarning?.(`cached index ${key} is not well formed; rebuilding it`);
       entry = await cache.getOrCreate(key, 'index', make, { onWarning: opts.onWarning, force: true });
-      index = assembleIndex(blob, entry.bytes);
+      index = await assembleIndex(blob, entry.bytes);
       if (!index) throw new Error(`index ${key} could not be rebuilt`);
     }
     return index;

@@ -6,7 +6,7 @@
  */
 import type { Blob } from '../blob/types.js';
 import { addDeltas, xorDeltas } from './hash.js';
-import { buildTable, readTable, tableByteLength, writeTable, type KgramTable } from './table.js';
+import { buildTableAsync, readTable, tableByteLength, writeTable, type KgramTable } from './table.js';
 
 /** How densely one bank is indexed and how hard probes look. */
 export interface IndexParams {
@@ -59,14 +59,18 @@ interface PartTables {
   add?: KgramTable;
 }
 
-function buildPartTables(bytes: Uint8Array, p: IndexParams): PartTables {
-  const id = buildTable(bytes, p.k, p.step);
-  if (p.deltaStep === 0) return { id };
-  return {
-    id,
-    xor: buildTable(xorDeltas(bytes), p.k, p.deltaStep),
-    add: buildTable(addDeltas(bytes), p.k, p.deltaStep),
-  };
+/**
+ * A part's tables. On the native engine each is built off the JavaScript thread (the three
+ * at once, on libuv's pool), so progress bars keep moving.
+ */
+async function buildPartTables(bytes: Uint8Array, p: IndexParams): Promise<PartTables> {
+  if (p.deltaStep === 0) return { id: await buildTableAsync(bytes, p.k, p.step) };
+  const [id, xor, add] = await Promise.all([
+    buildTableAsync(bytes, p.k, p.step),
+    buildTableAsync(xorDeltas(bytes), p.k, p.deltaStep),
+    buildTableAsync(addDeltas(bytes), p.k, p.deltaStep),
+  ]);
+  return { id, xor, add };
 }
 
 function makePart(name: string, isRef: boolean, start: number, bytes: Uint8Array, params: IndexParams, t: PartTables): IndexPart {
@@ -143,26 +147,27 @@ export function deserializeTables(buf: Uint8Array): PartTables | undefined {
 }
 
 /** The base part's tables, serialized: what the index cache holds per base Blob_ID. */
-export function buildBaseTables(blob: Blob): Uint8Array {
-  return serializeTables(buildPartTables(baseBytes(blob), GENERATED_PARAMS));
+export async function buildBaseTables(blob: Blob): Promise<Uint8Array> {
+  return serializeTables(await buildPartTables(baseBytes(blob), GENERATED_PARAMS));
 }
 
 /**
  * Assembles a blob's index from the cached base tables (from buildBaseTables) and freshly
  * built ref tables. Undefined when the cached bytes are not well formed.
  */
-export function assembleIndex(blob: Blob, baseTables: Uint8Array): MatchIndex | undefined {
+export async function assembleIndex(blob: Blob, baseTables: Uint8Array): Promise<MatchIndex | undefined> {
   const tables = deserializeTables(baseTables);
   if (!tables) return undefined;
   const parts: IndexPart[] = [];
   const base = baseBytes(blob);
   if (base.length > 0) parts.push(makePart('base', false, 0, base, GENERATED_PARAMS, tables));
   const t0 = performance.now();
-  blob.banks.forEach((bank, i) => {
-    if (!bank.isRef || bank.size === 0) return;
+  for (let i = 0; i < blob.banks.length; i++) {
+    const bank = blob.banks[i]!;
+    if (!bank.isRef || bank.size === 0) continue;
     const bytes = blob.bankBytes(i);
     const params = refParams(bytes.length);
-    parts.push(makePart(bank.name, true, bank.offset, bytes, params, buildPartTables(bytes, params)));
-  });
+    parts.push(makePart(bank.name, true, bank.offset, bytes, params, await buildPartTables(bytes, params)));
+  }
   return { parts, buildMs: performance.now() - t0 };
 }

@@ -4,7 +4,7 @@
  * so a probe sees the candidates with the most room to extend forward. Probes walk a bounded
  * number of candidates (bounded fanout), whatever the data.
  */
-import { hashAt } from './hash.js';
+import { engine } from '../engine/index.js';
 
 export interface KgramTable {
   /** k-gram length in bytes (8 or 16). */
@@ -41,19 +41,26 @@ export function tableBits(entries: number): number {
   return bits;
 }
 
+/** Entries of a table over n bytes: one per step while a whole k-gram fits. */
+function entriesOf(n: number, k: number, step: number): number {
+  const last = n - k; // last position a k-gram can start at
+  return last < 0 ? 0 : Math.floor(last / step) + 1;
+}
+
+/**
+ * The table over seq, by the engine's kernel: entry e is the k-gram at e * step, hashed by
+ * hashAt (hash.ts) into `bits` bits, chained lowest position first.
+ */
 export function buildTable(seq: Uint8Array, k: number, step: number): KgramTable {
-  const last = seq.length - k; // last position a k-gram can start at
-  const entries = last < 0 ? 0 : Math.floor(last / step) + 1;
-  const bits = tableBits(entries);
-  const shift = 32 - bits;
-  const head = new Int32Array(1 << bits).fill(-1);
-  const prev = new Int32Array(entries);
-  // Insert from high to low so each chain starts at its lowest position.
-  for (let e = entries - 1; e >= 0; e--) {
-    const h = hashAt(seq, e * step, k, shift);
-    prev[e] = head[h];
-    head[h] = e;
-  }
+  const bits = tableBits(entriesOf(seq.length, k, step));
+  const { head, prev } = engine().buildKgramTable(seq, k, step, bits);
+  return { k, step, bits, head, prev, occupied: occupancy(head) };
+}
+
+/** buildTable off the JavaScript thread where the engine can (the native one can). */
+export async function buildTableAsync(seq: Uint8Array, k: number, step: number): Promise<KgramTable> {
+  const bits = tableBits(entriesOf(seq.length, k, step));
+  const { head, prev } = await engine().buildKgramTableAsync(seq, k, step, bits);
   return { k, step, bits, head, prev, occupied: occupancy(head) };
 }
 
