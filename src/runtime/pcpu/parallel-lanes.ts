@@ -1,9 +1,9 @@
 /**
  * pcores N > 1: N worker threads, each fed through its own ring (ring.ts). The stream is
  * cut into stretches of STRETCH_BYTES; a split lane takes every N-th stretch, and with fnv
- * in the program one worker is the serial lane and takes everything (lanes.ts). The blob's
- * banks the blueprint copies from are copied once into one SharedArrayBuffer all workers
- * read.
+ * in the program one worker is the serial lane and takes everything (lanes.ts). The blob
+ * bytes the blueprint copies from are copied once, as they are first needed, into one
+ * SharedArrayBuffer all workers read.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,13 @@ export const STRETCH_BYTES = 1 << 20;
 /** Per ring: descriptor slots, and the byte ring for spill and kept output (4 stretches). */
 const RING_SLOTS = 4096;
 const RING_BYTES = 4 << 20;
+/**
+ * The shared copy of the blob is filled a granule (of a bank) at a time, when a copy first
+ * reads it: only what the blueprint uses is copied, workers start on the first pieces while
+ * later granules are still being copied, and a bank the blob loads on demand is never read
+ * for a neighbour's sake.
+ */
+const GRANULE_BYTES = 1 << 20;
 
 type Done = Extract<WorkerMessage, { type: 'done' }>;
 
@@ -62,7 +69,8 @@ export class ParallelLanes implements Lanes {
   private readonly split: Lane[];
   private readonly reductions: Reduction[];
   private readonly blobView: Uint8Array;
-  private readonly filled: boolean[];
+  /** filled[bank][g]: granule g of that bank is in the shared copy. */
+  private readonly filled: Uint8Array[];
   private failure: PfscError | undefined;
   /** Output position of the next piece. */
   private pos = 0;
@@ -72,7 +80,7 @@ export class ParallelLanes implements Lanes {
     this.reductions = reductionsOf(program);
     const shared = new SharedArrayBuffer(source.size);
     this.blobView = new Uint8Array(shared);
-    this.filled = source.banks.map(() => false);
+    this.filled = source.banks.map((b) => new Uint8Array(Math.ceil(b.size / GRANULE_BYTES)));
     const url = workerUrl();
     // Workers load the engine themselves; when this thread fell back to JavaScript, they
     // should too, without saying so again.
@@ -126,7 +134,7 @@ export class ParallelLanes implements Lanes {
   }
 
   blob(offset: number, length: number, op: number, imm: number): void | Promise<void> {
-    this.fillBanks(offset, length);
+    this.fill(offset, length);
     return this.route(length, Infinity, (p, from, n, s) => p.pushBlob(offset + from, n, op, imm, s));
   }
 
@@ -168,14 +176,21 @@ export class ParallelLanes implements Lanes {
     if (this.failure) throw this.failure;
   }
 
-  /** Copies the banks holding blob[offset, offset + length) into the shared copy, once each. */
-  private fillBanks(offset: number, length: number): void {
+  /** Copies the granules holding blob[offset, offset + length) into the shared copy, once each. */
+  private fill(offset: number, length: number): void {
     const banks = this.source.banks;
-    for (let i = this.source.bankAt(offset); i >= 0 && i < banks.length && banks[i]!.offset < offset + length; i++) {
-      if (this.filled[i]) continue;
-      const b = banks[i]!;
-      this.source.read(b.offset, b.size, this.blobView, b.offset);
-      this.filled[i] = true;
+    const end = offset + length;
+    for (let i = this.source.bankAt(offset); i >= 0 && i < banks.length && banks[i]!.offset < end; i++) {
+      const bank = banks[i]!;
+      const filled = this.filled[i]!;
+      const from = Math.max(offset, bank.offset) - bank.offset;
+      const to = Math.min(end, bank.offset + bank.size) - bank.offset;
+      for (let g = Math.floor(from / GRANULE_BYTES); g * GRANULE_BYTES < to; g++) {
+        if (filled[g]) continue;
+        const start = bank.offset + g * GRANULE_BYTES;
+        this.source.read(start, Math.min(GRANULE_BYTES, bank.size - g * GRANULE_BYTES), this.blobView, start);
+        filled[g] = 1;
+      }
     }
   }
 

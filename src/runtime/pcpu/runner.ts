@@ -5,7 +5,7 @@
  * is applied first, so the program sees the output file's bytes.
  */
 import { engine, type Kernels } from '../../engine/index.js';
-import { OP_COPY_ADD, OP_COPY_XOR } from '../../format/types.js';
+import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR } from '../../format/types.js';
 import { initialValue, reductionsOf, type AccumulatorValue, type Reduction } from './accumulators.js';
 import type { Program } from './ops.js';
 
@@ -58,21 +58,22 @@ export class ProgramRunner {
     const copyXor = copyOp === OP_COPY_XOR && copyImm !== 0;
     const copyAdd = copyOp === OP_COPY_ADD && copyImm !== 0;
     const rewrite = copyXor || copyAdd || this.transforms;
+    // The engine's copy kernel moves and transforms in one pass. (TypedArray.set from a
+    // SharedArrayBuffer, where workers' blob bytes live, copies unaligned ranges a byte at a
+    // time: about 2 GB/s against 12 GB/s for the kernel.)
+    const copyKernelOp = copyXor ? OP_COPY_XOR : copyAdd ? OP_COPY_ADD : OP_COPY;
     this.bytes += end - start;
     for (let s = start; s < end; s += CHUNK_BYTES) {
       const e = Math.min(end, s + CHUNK_BYTES);
-      let buf = src;
-      let a = s;
-      let b = e;
       if (rewrite && !writable) {
-        buf = this.scratch ??= new Uint8Array(CHUNK_BYTES);
-        buf.set(src.subarray(s, e));
-        a = 0;
-        b = e - s;
+        const scratch = (this.scratch ??= new Uint8Array(CHUNK_BYTES));
+        this.k.executeCopy(scratch, 0, src, s, e - s, copyKernelOp, copyImm);
+        this.runSteps(scratch, 0, e - s);
+      } else {
+        if (copyXor) this.k.xorInPlace(src, s, e, copyImm);
+        else if (copyAdd) this.k.addInPlace(src, s, e, copyImm);
+        this.runSteps(src, s, e);
       }
-      if (copyXor) this.k.xorInPlace(buf, a, b, copyImm);
-      else if (copyAdd) this.k.addInPlace(buf, a, b, copyImm);
-      this.runSteps(buf, a, b);
     }
   }
 
