@@ -12,6 +12,7 @@
         "src/transforms.cc",
         "src/count.cc",
         "src/crc32c.cc",
+        "src/deltas.cc",
         "src/fnv.cc",
         "src/match.cc",
         "src/kgram.cc",

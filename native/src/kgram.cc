@@ -52,22 +52,28 @@ inline uint32_t HashK(const uint8_t* p, unsigned shift) {
   return K == 8 ? Hash8(p, shift) : Hash16(p, shift);
 }
 
-template <int K>
-void HashRange(const KgramJob& j, uint32_t* hashes, size_t from, size_t to) {
-  for (size_t e = from; e < to; e++) hashes[e] = HashK<K>(j.seq + e * j.step, j.shift);
-}
-
 /**
- * Inserts entries [from, to) into `head`, from the highest down, so each chain starts at its
- * lowest position. The heads are random accesses into a table of up to 64 MiB: the hashes
- * are computed first so the head an entry `kAhead` places later needs can be prefetched.
- * With `markTails`, a chain's last entry gets -2 - h instead of -1 (joined later).
+ * Entries [from, to) into `head` without a hash array: the hashes of the next kAhead entries
+ * wait in a ring, their heads prefetched. (A hash array would add 4 bytes per entry of
+ * fresh memory, which costs as much to fault in as the rest of the build.)
  */
-void InsertRange(const KgramJob& j, const uint32_t* hashes, int32_t* head, size_t from, size_t to, bool markTails) {
-  constexpr size_t kAhead = 64;
+template <int K>
+void BuildRange(const KgramJob& j, int32_t* head, size_t from, size_t to, bool markTails) {
+  constexpr size_t kAhead = 64;  // a power of two
+  uint32_t ring[kAhead];
+  size_t primed = to - from < kAhead ? to - from : kAhead;
+  for (size_t x = to; x-- > to - primed;) {
+    ring[x % kAhead] = HashK<K>(j.seq + x * j.step, j.shift);
+    __builtin_prefetch(head + ring[x % kAhead], 1);
+  }
   for (size_t e = to; e-- > from;) {
-    if (e >= from + kAhead) __builtin_prefetch(head + hashes[e - kAhead], 1);
-    uint32_t h = hashes[e];
+    uint32_t h = ring[e % kAhead];
+    if (e >= from + kAhead) {
+      // Entry e - kAhead takes the slot e just left.
+      uint32_t later = HashK<K>(j.seq + (e - kAhead) * j.step, j.shift);
+      ring[e % kAhead] = later;
+      __builtin_prefetch(head + later, 1);
+    }
     int32_t next = head[h];
     j.prev[e] = markTails && next < 0 ? -2 - static_cast<int32_t>(h) : next;
     head[h] = static_cast<int32_t>(e);
@@ -76,10 +82,8 @@ void InsertRange(const KgramJob& j, const uint32_t* hashes, int32_t* head, size_
 
 template <int K>
 void BuildOneThread(const KgramJob& j) {
-  std::vector<uint32_t> hashes(j.entries);
-  HashRange<K>(j, hashes.data(), 0, j.entries);
   std::memset(j.head, 0xff, (size_t{1} << j.bits) * sizeof(int32_t));  // -1: empty
-  InsertRange(j, hashes.data(), j.head, 0, j.entries, false);
+  BuildRange<K>(j, j.head, 0, j.entries, false);
 }
 
 /**
@@ -90,19 +94,16 @@ void BuildOneThread(const KgramJob& j) {
  */
 template <int K>
 void BuildTwoThreads(const KgramJob& j) {
-  std::vector<uint32_t> hashes(j.entries);
   size_t buckets = size_t{1} << j.bits;
   std::vector<int32_t> upperHead(buckets);
   int32_t* upper = upperHead.data();
   size_t mid = j.entries / 2;
   std::thread second([&] {
-    HashRange<K>(j, hashes.data(), mid, j.entries);
     std::memset(upper, 0xff, buckets * sizeof(int32_t));
-    InsertRange(j, hashes.data(), upper, mid, j.entries, false);
+    BuildRange<K>(j, upper, mid, j.entries, false);
   });
-  HashRange<K>(j, hashes.data(), 0, mid);
   std::memset(j.head, 0xff, buckets * sizeof(int32_t));
-  InsertRange(j, hashes.data(), j.head, 0, mid, true);
+  BuildRange<K>(j, j.head, 0, mid, true);
   second.join();
   for (size_t e = 0; e < mid; e++) {
     int32_t p = j.prev[e];

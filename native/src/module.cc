@@ -5,6 +5,7 @@
 #include "copy.h"
 #include "count.h"
 #include "crc32c.h"
+#include "deltas.h"
 #include "fnv.h"
 #include "kgram.h"
 #include "map_file.h"
@@ -21,7 +22,7 @@ namespace pfsc {
 namespace {
 
 /** Must equal NATIVE_API in src/engine/load-native.ts. */
-constexpr int kApiVersion = 1;
+constexpr int kApiVersion = 2;
 
 Napi::Value CpuSimdJs(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), SimdName(CpuSimd())); }
 
@@ -51,6 +52,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("matchBackward", Napi::Function::New(env, MatchBackward, "matchBackward"));
   exports.Set("buildKgramTable", Napi::Function::New(env, BuildKgramTable, "buildKgramTable"));
   exports.Set("buildKgramTableAsync", Napi::Function::New(env, BuildKgramTableAsync, "buildKgramTableAsync"));
+  exports.Set("occupancy", Napi::Function::New(env, Occupancy, "occupancy"));
+  exports.Set("xorDeltas", Napi::Function::New(env, XorDeltas, "xorDeltas"));
+  exports.Set("addDeltas", Napi::Function::New(env, AddDeltas, "addDeltas"));
   exports.Set("executeCopy", Napi::Function::New(env, ExecuteCopy, "executeCopy"));
   exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
   return exports;

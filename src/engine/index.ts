@@ -43,6 +43,9 @@ function nativeKernels(addon: NativeAddon): Kernels {
     // async: bad arguments reject the promise, as the JS twin's do, instead of throwing.
     buildKgramTableAsync: async (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
       addon.buildKgramTableAsync(seq, k, step, bits, shift, threads()),
+    occupancy: addon.occupancy,
+    xorDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.xorDeltas(b, start, end),
+    addDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.addDeltas(b, start, end),
     executeCopy: addon.executeCopy,
     mapFile: addon.mapFile,
   });

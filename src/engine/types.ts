@@ -51,6 +51,12 @@ export interface Kernels {
    * chained lowest position first.
    */
   buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift?: number): KgramArrays;
+  /** One bit per bucket of a table's heads, set where head[h] >= 0 (bit h & 31 of word h >>> 5). */
+  occupancy(head: Int32Array): Uint32Array;
+  /** d[i] = b[start + i] ^ b[start + i + 1]: unchanged by an `xor c` of the bytes. */
+  xorDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
+  /** d[i] = (b[start + i + 1] - b[start + i]) & 255: unchanged by an `add c` of the bytes. */
+  addDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   /**
    * The same table, built off the JavaScript thread when the engine can (native: an
    * AsyncWorker, on two threads for large inputs; JS: synchronously). seq must not change

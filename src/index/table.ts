@@ -24,10 +24,9 @@ export interface KgramTable {
   occupied: Uint32Array;
 }
 
+/** One bit per bucket, set when it holds an entry (the engine's kernel). */
 export function occupancy(head: Int32Array): Uint32Array {
-  const bits = new Uint32Array(Math.ceil(head.length / 32));
-  for (let h = 0; h < head.length; h++) if (head[h] >= 0) bits[h >>> 5] |= 1 << (h & 31);
-  return bits;
+  return engine().occupancy(head);
 }
 
 /** True when bucket h may hold entries. */

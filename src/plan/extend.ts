@@ -1,20 +1,20 @@
 /** Match extension: how far input and blob agree, forward and backward, through a transform. */
+import { engine } from '../engine/index.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR } from '../format/types.js';
 
-const CHUNK = 512;
-
 /**
- * Length of the identity match t[i..] == b[q..], at most max. Long matches are compared in
- * chunks by Buffer.compare (memcmp), the tail byte by byte.
+ * Bytes compared here before handing the rest to the engine's kernel: most candidates
+ * differ within a few bytes, and a loop in JavaScript settles them faster than a call.
  */
-export function forwardIdentity(t: Buffer, i: number, b: Buffer, q: number, max: number): number {
+const QUICK = 24;
+
+/** Length of the identity match t[i..] == b[q..], at most max. */
+export function forwardIdentity(t: Uint8Array, i: number, b: Uint8Array, q: number, max: number): number {
   let n = 0;
-  const quick = Math.min(max, 24);
+  const quick = Math.min(max, QUICK);
   while (n < quick && t[i + n] === b[q + n]) n++;
   if (n < quick || n === max) return n;
-  while (n + CHUNK <= max && b.compare(t, i + n, i + n + CHUNK, q + n, q + n + CHUNK) === 0) n += CHUNK;
-  while (n < max && t[i + n] === b[q + n]) n++;
-  return n;
+  return n + engine().matchForward(t, i + n, b, q + n, max - n);
 }
 
 /** Length of the match t[i..] == f(b[q..]) for xor/add with imm, at most max. */
@@ -34,7 +34,10 @@ export function forwardTransformed(op: number, imm: number, t: Uint8Array, i: nu
 export function backward(op: number, imm: number, t: Uint8Array, i: number, b: Uint8Array, q: number, max: number): number {
   let n = 0;
   if (op === OP_COPY) {
-    while (n < max && t[i - 1 - n] === b[q - 1 - n]) n++;
+    const quick = Math.min(max, QUICK);
+    while (n < quick && t[i - 1 - n] === b[q - 1 - n]) n++;
+    if (n < quick || n === max) return n;
+    return n + engine().matchBackward(t, i - n, b, q - n, max - n);
   } else if (op === OP_COPY_XOR) {
     while (n < max && t[i - 1 - n] === (b[q - 1 - n] ^ imm)) n++;
   } else {

@@ -2,6 +2,7 @@
  * Executes one block's segments against the local blob.
  */
 import type { Blob } from '../blob/types.js';
+import { engine } from '../engine/index.js';
 import { PfscError } from '../errors.js';
 import { OP_LITERAL, type BlockPlan } from '../format/types.js';
 import { transformFor } from './transforms.js';
@@ -22,6 +23,28 @@ function corrupt(where: ExecuteWhere, message: string): never {
 }
 
 /**
+ * out[pos, pos + length) = transform(blob[offset, offset + length)), one engine call per
+ * bank the range spans (the caller checked that it lies inside the blob).
+ */
+function copyFromBlob(blob: Blob, offset: number, length: number, out: Uint8Array, pos: number, op: number, imm: number): void {
+  const k = engine();
+  let bank = blob.bankAt(offset);
+  let from = offset;
+  let at = pos;
+  let left = length;
+  while (left > 0) {
+    const info = blob.banks[bank]!;
+    const start = from - info.offset;
+    const n = Math.min(left, info.size - start);
+    if (n > 0) k.executeCopy(out, at, blob.bankBytes(bank), start, n, op, imm);
+    from += n;
+    at += n;
+    left -= n;
+    bank++;
+  }
+}
+
+/**
  * Writes the block's output into out[0, plan.outLength). Every copy must lie inside the
  * blob or, for an offset at or past the blob's end, inside this block's output already
  * written (docs/FORMAT.md, "Copy sources"); the segments must produce exactly outLength
@@ -36,6 +59,7 @@ export function executeBlock(plan: BlockPlan, blob: Blob, out: Uint8Array, where
   }
   const blobSize = blob.size;
   const outputStart = where.outputStart ?? 0;
+  const k = engine();
   let pos = 0;
   let sp = 0;
   for (let i = 0; i < count; i++) {
@@ -48,8 +72,7 @@ export function executeBlock(plan: BlockPlan, blob: Blob, out: Uint8Array, where
       out.set(spill.subarray(sp, sp + l), pos);
       sp += l;
     } else {
-      const t = transformFor(o);
-      if (t === undefined) corrupt(where, `segment ${i} has unknown op code ${o}`);
+      if (transformFor(o) === undefined) corrupt(where, `segment ${i} has unknown op code ${o}`);
       const f = off[i]!;
       if (!(f >= 0) || !Number.isInteger(f)) corrupt(where, `segment ${i} has copy offset ${f}`);
       if (f >= blobSize) {
@@ -58,12 +81,11 @@ export function executeBlock(plan: BlockPlan, blob: Blob, out: Uint8Array, where
         if (src < 0 || src + l > pos) {
           corrupt(where, `segment ${i} copies output bytes ${f - blobSize}..${f - blobSize + l}, not all written earlier in this block (it starts at ${outputStart}, ${pos} bytes written)`);
         }
-        out.copyWithin(pos, src, src + l);
+        k.executeCopy(out, pos, out, src, l, o, imm[i]!);
       } else {
         if (f + l > blobSize) corrupt(where, `segment ${i} copies blob bytes ${f}..${f + l}, past the blob's end (${blobSize} bytes)`);
-        blob.read(f, l, out, pos);
+        copyFromBlob(blob, f, l, out, pos, o, imm[i]!);
       }
-      if (t.hasImmediate) t.apply(out, pos, pos + l, imm[i]!);
     }
     pos += l;
   }

@@ -301,6 +301,48 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
     }
   });
 
+  it('xorDeltas and addDeltas match the byte definitions at every size and alignment', () => {
+    v.use();
+    for (const n of SIZES) {
+      for (const [kind, data] of datasets(n, 19 * n + 7)) {
+        for (const off of OFFSETS) {
+          const { view } = placed(data, off);
+          for (const [s, e] of [[0, n], [Math.min(1, n), n], [0, Math.max(0, n - 3)]] as const) {
+            const x = k.xorDeltas(view, s, e);
+            const a = k.addDeltas(view, s, e);
+            const len = Math.max(0, e - s - 1);
+            expect(x.length).toBe(len);
+            expect(a.length).toBe(len);
+            for (let i = 0; i < len; i++) {
+              const xw = data[s + i]! ^ data[s + i + 1]!;
+              const aw = (data[s + i + 1]! - data[s + i]!) & 255;
+              if (x[i] !== xw || a[i] !== aw) throw new Error(`deltas ${kind} n=${n} off=${off} [${s}, ${e}) at ${i}: ${x[i]}/${a[i]}, want ${xw}/${aw}`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('occupancy sets one bit per bucket holding an entry', () => {
+    v.use();
+    const rand = mulberry32(37);
+    for (const n of [0, 1, 31, 32, 33, 64, 100, 1024, 4099]) {
+      for (const density of [0, 0.1, 0.5, 1]) {
+        const head = new Int32Array(n).map(() => (rand() < density ? Math.floor(rand() * 2 ** 31) : -1));
+        if (n > 3) head[3] = 0; // entry 0 is an entry
+        if (n > 5) head[5] = -(2 ** 31);
+        const bits = k.occupancy(head);
+        expect(bits.length).toBe(Math.ceil(n / 32));
+        for (let h = 0; h < n; h++) {
+          const set = (bits[h >>> 5]! >>> (h & 31)) & 1;
+          if (set !== (head[h]! >= 0 ? 1 : 0)) throw new Error(`occupancy n=${n} density=${density}: bucket ${h}`);
+        }
+        for (let h = n; h < bits.length * 32; h++) expect((bits[h >>> 5]! >>> (h & 31)) & 1).toBe(0);
+      }
+    }
+  });
+
   it('mapFile gives the file bytes, an empty file, and fs-style errors', () => {
     v.use();
     const dir = mkdtempSync(join(tmpdir(), 'pfsc-map-'));
@@ -328,6 +370,8 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
       expect(() => k.countEq(b, s, e, 1)).toThrow(RangeError);
       expect(() => k.crc32c(0, b, s, e)).toThrow(RangeError);
       expect(() => k.fnv1a64(0n, b, s, e)).toThrow(RangeError);
+      expect(() => k.xorDeltas(b, s, e)).toThrow(RangeError);
+      expect(() => k.addDeltas(b, s, e)).toThrow(RangeError);
     }
     expect([...b]).toEqual(new Array(10).fill(4));
     expect(() => k.matchForward(b, 11, b, 0, 1)).toThrow(RangeError);

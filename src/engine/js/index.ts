@@ -2,6 +2,7 @@
 import type { Kernels } from '../types.js';
 import { countEq } from './count.js';
 import { crc32c, crc32cCombine } from './crc32c.js';
+import { addDeltas, occupancy, xorDeltas } from './deltas.js';
 import { executeCopy } from './copy.js';
 import { fnv1a64 } from './fnv.js';
 import { buildKgramTable } from './kgram.js';
@@ -19,6 +20,9 @@ export const jsKernels: Kernels = Object.freeze({
   matchForward,
   matchBackward,
   buildKgramTable,
+  occupancy,
+  xorDeltas,
+  addDeltas,
   buildKgramTableAsync: async (seq: Uint8Array, k: number, step: number, bits: number, shift?: number) => buildKgramTable(seq, k, step, bits, shift),
   executeCopy,
   mapFile,

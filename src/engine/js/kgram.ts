@@ -1,5 +1,5 @@
 /** The k-gram hash table of src/index/table.ts: heads per hash, chains lowest position first. */
-import { hashAt } from '../../index/hash.js';
+import { hashAt } from './kgram-hash.js';
 import type { KgramArrays } from '../types.js';
 
 export function checkKgramArgs(what: string, k: number, step: number, bits: number, shift: number): void {

@@ -1,0 +1,70 @@
+/**
+ * The delta sequences the match index's xor and add tables are built over:
+ * d[i] = b[i] ^ b[i + 1] and d[i] = (b[i + 1] - b[i]) & 255, which an `xor c` or `add c`
+ * applied to the bytes leaves unchanged.
+ */
+import { checkRange } from './range.js';
+
+const WORD_MIN = 32;
+const HIGH = 0x80808080;
+const LOW = 0x7f7f7f7f;
+
+/**
+ * d[i] = f(b[start + i], b[start + i + 1]) for i < end - start - 1. Where the source is
+ * 4-byte aligned, four deltas per step: the word of the next bytes is the word shifted one
+ * byte down with the following word's first byte on top.
+ */
+function deltas(
+  what: string,
+  b: Uint8Array,
+  start: number,
+  end: number,
+  byte: (x: number, y: number) => number,
+  word: (next: number, cur: number) => number,
+): Uint8Array {
+  checkRange(what, b.length, start, end);
+  const n = Math.max(0, end - start - 1);
+  const d = new Uint8Array(n);
+  let i = 0;
+  if (n >= WORD_MIN && ((b.byteOffset + start) & 3) === 0) {
+    // Words j and j + 1 are read for deltas 4j..4j+3, so stop one word before the end.
+    const words = ((n + 1) >>> 2) - 1;
+    const src = new Uint32Array(b.buffer, b.byteOffset + start, words + 1);
+    const dst = new Uint32Array(d.buffer, 0, words);
+    let cur = src[0]!;
+    for (let j = 0; j < words; j++) {
+      const following = src[j + 1]!;
+      dst[j] = word((cur >>> 8) | (following << 24), cur);
+      cur = following;
+    }
+    i = words * 4;
+  }
+  for (; i < n; i++) d[i] = byte(b[start + i]!, b[start + i + 1]!);
+  return d;
+}
+
+export function xorDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  return deltas('xorDeltas', b, start, end, (x, y) => x ^ y, (next, cur) => next ^ cur);
+}
+
+/** Per-lane next - cur without borrows between lanes (the classic SWAR subtraction). */
+export function addDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  return deltas('addDeltas', b, start, end, (x, y) => (y - x) & 255, (next, cur) => ((next | HIGH) - (cur & LOW)) ^ ((next ^ ~cur) & HIGH));
+}
+
+/**
+ * One bit per bucket of a k-gram table's heads, set when the bucket holds an entry
+ * (head[h] >= 0): bit h & 31 of word h >>> 5.
+ */
+export function occupancy(head: Int32Array): Uint32Array {
+  const bits = new Uint32Array(Math.ceil(head.length / 32));
+  const whole = head.length >>> 5;
+  for (let w = 0; w < whole; w++) {
+    let x = 0;
+    const base = w << 5;
+    for (let k = 0; k < 32; k++) x |= (~head[base + k]! >>> 31) << k;
+    bits[w] = x;
+  }
+  for (let h = whole << 5; h < head.length; h++) if (head[h]! >= 0) bits[h >>> 5] |= 1 << (h & 31);
+  return bits;
+}
