@@ -12,7 +12,7 @@
  * through onWarning and rebuilt, never used.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -24,6 +24,7 @@ import type { RootDatabase } from 'lmdb';
 // from refs never opens one, and starts faster without it.
 const requireCjs = createRequire(import.meta.url);
 const lmdb = (): typeof import('lmdb') => requireCjs('lmdb') as typeof import('lmdb');
+import { engine } from '../engine/index.js';
 import { PfscError } from '../errors.js';
 
 /** Cache keys: lowercase letters, digits, '_' and '-', 1 to 128 characters; e.g. "blob-<hex id>". */
@@ -235,36 +236,21 @@ export class PfscCache {
     }
     if (!isRecord(raw)) return { problem: `cache entry ${key} has a damaged catalog record; rebuilding it` };
     if (raw.kind !== kind) return { problem: `cache entry ${key} holds kind ${raw.kind}, not ${kind}; rebuilding it` };
-    let fd: number;
+    // The file is mapped (native engine) or read (JS engine) whole: entries are written to a
+    // temp file and renamed into place, never rewritten in place, so a mapping stays valid.
+    let bytes: Buffer;
     try {
-      fd = openSync(file, 'r');
+      bytes = Buffer.from(engine().mapFile(file));
     } catch (e) {
       return { problem: `cache entry ${key}: its file ${file} is missing or unreadable (${errText(e)}); rebuilding it` };
     }
-    try {
-      const size = fstatSync(fd).size;
-      if (size !== raw.size) {
-        return { problem: `cache entry ${key}: its file has ${size} bytes, the catalog says ${raw.size} (truncated or damaged); rebuilding it` };
-      }
-      const bytes = Buffer.allocUnsafe(size);
-      const hash = createHash('sha256');
-      let pos = 0;
-      while (pos < size) {
-        const n = readSync(fd, bytes, pos, Math.min(IO_CHUNK, size - pos), pos);
-        if (n === 0) break;
-        hash.update(bytes.subarray(pos, pos + n));
-        pos += n;
-      }
-      if (pos !== size) return { problem: `cache entry ${key}: its file ended after ${pos} of ${size} bytes (truncated); rebuilding it` };
-      if (hash.digest('hex') !== raw.sha256) {
-        return { problem: `cache entry ${key}: its file's SHA-256 differs from the catalog (damaged); rebuilding it` };
-      }
-      return { bytes };
-    } catch (e) {
-      return { problem: `cache entry ${key}: reading its file failed (${errText(e)}); rebuilding it` };
-    } finally {
-      closeSync(fd);
+    if (bytes.length !== raw.size) {
+      return { problem: `cache entry ${key}: its file has ${bytes.length} bytes, the catalog says ${raw.size} (truncated or damaged); rebuilding it` };
     }
+    if (createHash('sha256').update(bytes).digest('hex') !== raw.sha256) {
+      return { problem: `cache entry ${key}: its file's SHA-256 differs from the catalog (damaged); rebuilding it` };
+    }
+    return { bytes };
   }
 
   /** Stores bytes under key, atomically replacing any earlier entry. */
