@@ -6,6 +6,7 @@ import type { Blob } from '../../blob/types.js';
 import type { AccumulatorValue } from './accumulators.js';
 import type { Program } from './ops.js';
 import { ProgramRunner } from './runner.js';
+import { smallInt } from './small-int.js';
 import type { PieceSink } from './walk.js';
 
 /** Where exec sends a blueprint's pieces, and how it gets the accumulators at the end. */
@@ -35,7 +36,7 @@ export class LocalLane implements Lanes {
     while (pos < end) {
       const bank = blob.banks[i]!;
       const view = blob.bankBytes(i);
-      const from = pos - bank.offset;
+      const from = smallInt(pos - bank.offset);
       const n = Math.min(end - pos, bank.size - from);
       this.runner.feed(view, from, from + n, op, imm, false);
       pos += n;

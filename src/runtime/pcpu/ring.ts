@@ -5,6 +5,7 @@
  * consumer (one worker) sleeps when it is empty. Counters are int32 and wrap; only their
  * differences are used.
  */
+import { smallInt } from './small-int.js';
 
 /** Control words (Int32Array). Words each side writes sit on their own 64-byte line. */
 const HEAD = 0; // slots published (producer)
@@ -191,9 +192,9 @@ export class RingConsumer {
     piece.kind = code & 1;
     piece.op = (code >>> 1) & 3;
     piece.imm = (code >>> 3) & 255;
-    piece.offset = this.slots[s + F_OFFSET]!;
-    piece.length = this.slots[s + F_LENGTH]!;
-    piece.stretch = this.slots[s + F_STRETCH]!;
+    piece.offset = smallInt(this.slots[s + F_OFFSET]!);
+    piece.length = this.slots[s + F_LENGTH]! | 0; // at most a block's 256 MiB
+    piece.stretch = smallInt(this.slots[s + F_STRETCH]!);
     if (piece.kind === KIND_BYTES) {
       this.releaseTo = (piece.offset + piece.length) | 0;
       piece.offset &= this.byteMask;

@@ -10,6 +10,7 @@ import type { DecodedBlock } from '../../format/block-decoder.js';
 import { OP_COPY, OP_LITERAL } from '../../format/types.js';
 import { transformFor } from '../transforms.js';
 import { KeptOutput, rangesReadByLaterCopies } from './earlier-output.js';
+import { smallInt } from './small-int.js';
 
 /** Where the pieces go, in output order. A returned promise is awaited before the next piece. */
 export interface PieceSink {
@@ -58,7 +59,7 @@ export async function walkBlock(block: DecodedBlock, blob: Blob, sink: PieceSink
       const f = off[i]!;
       if (!(f >= 0) || !Number.isInteger(f)) corrupt(b, `segment ${i} has copy offset ${f}`);
       if (f >= blobSize) {
-        const s = f - blobSize - outputStart;
+        const s = smallInt(f - blobSize - outputStart);
         const src = s >= 0 && s + l <= pos ? kept.find(s, l) : undefined;
         if (src === undefined) {
           corrupt(b, `segment ${i} copies output bytes ${f - blobSize}..${f - blobSize + l}, not all written earlier in this block (it starts at ${outputStart}, ${pos} bytes written)`);
