@@ -6,19 +6,20 @@
  * Exit codes: 0 success, 1 user error, 2 usage error, 70 internal error (see docs/CLI.md).
  */
 import { removeAllTempsSync } from '../io/cleanup.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { PfscError } from '../errors.js';
 import { blobBuildCommand } from './commands/blob-build.js';
 import { blobInfoCommand } from './commands/blob-info.js';
 import { buildCommand } from './commands/build.js';
+import { doctorCommand } from './commands/doctor.js';
 import { execCommand } from './commands/exec.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { debugEnabled, type CliContext, type CliIo } from './context.js';
 import { EXIT_OK, formatError } from './report-error.js';
+import { packageVersion } from './version.js';
+
+export { packageVersion } from './version.js';
 
 const ROOT_HELP = `
 Examples:
@@ -28,9 +29,10 @@ Examples:
   $ pfsc inspect app.bin.pbb --svg app.svg    see where the bytes come from
   $ pfsc exec app.bin.pbb --prog crc32c       run a pCPU program over it, unwritten
   $ pfsc blob info                            the shared blob and its cache
+  $ pfsc doctor                               the engine, versions and cache in use
 
 Exit codes: 0 success, 1 error (the message says which), 2 wrong command line, 70 internal error.
-Environment: PFSC_HOME (cache folder), PFSC_DEBUG=1 (print stack traces), PFSC_NO_NATIVE=1 (reserved).
+Environment: PFSC_HOME (cache folder), PFSC_DEBUG=1 (print stack traces), PFSC_NO_NATIVE=1 (use the JavaScript engine; \`pfsc doctor\` shows which one runs).
 Run \`pfsc <command> --help\` for a command's options and examples.
 `;
 
@@ -39,26 +41,6 @@ Examples:
   $ pfsc blob info
   $ pfsc blob build --force
 `;
-
-/** The version from the package's package.json, found by walking up from this file. */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      try {
-        const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown; version?: unknown };
-        if (pkg.name === 'pfsc' && typeof pkg.version === 'string') return pkg.version;
-      } catch {
-        // Not a readable package.json; keep looking further up.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return '0.0.0';
-}
 
 function commandPath(cmd: Command): string {
   const names: string[] = [];
@@ -101,6 +83,7 @@ export function createProgram(ctx: CliContext, parse: ParseState = { commandPath
   blob.addCommand(blobBuildCommand(ctx));
   blob.addHelpText('after', BLOB_HELP);
   program.addCommand(blob);
+  program.addCommand(doctorCommand(ctx));
   program.addHelpText('after', ROOT_HELP);
   program.hook('preAction', (_program, action) => {
     if (action.opts<{ verbose?: boolean }>().verbose) ctx.state.verbose = true;
