@@ -14,18 +14,26 @@ namespace pfsc {
 namespace {
 
 // Scalar: a byte of x = word ^ pattern is zero exactly where the word matched; the
-// "has zero byte" test marks those bytes' top bits without borrows between lanes.
+// "has zero byte" test marks those bytes' top bits without borrows between lanes. The marks
+// are added up in byte lanes (at most 255 words at a time), then the lanes summed: no
+// popcount, which baseline x86-64 lacks.
 size_t CountScalar(const uint8_t* p, size_t n, uint8_t value) {
   const uint64_t k = 0x0101010101010101ULL * value;
   const uint64_t low = 0x7f7f7f7f7f7f7f7fULL;
+  const uint64_t lanes16 = 0x00ff00ff00ff00ffULL;
   size_t count = 0;
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    uint64_t x = w ^ k;
-    uint64_t zeroTops = ~(((x & low) + low) | x | low);
-    count += static_cast<size_t>(__builtin_popcountll(zeroTops));
+  while (i + 8 <= n) {
+    uint64_t acc = 0;
+    size_t stop = i + 8 * 255 < n ? i + 8 * 255 : n;
+    for (; i + 8 <= stop; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      uint64_t x = w ^ k;
+      acc += (~(((x & low) + low) | x | low)) >> 7;  // 1 in each matching byte lane
+    }
+    uint64_t pairs = (acc & lanes16) + ((acc >> 8) & lanes16);  // four 16-bit lanes
+    count += static_cast<size_t>((pairs * 0x0001000100010001ULL) >> 48);
   }
   for (; i < n; i++) count += p[i] == value;
   return count;
