@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   PFSC_PROGRAM_INVALID: 'Fix the pCPU program at the line and column the message names; docs/PCPU.md describes the language.',
   PFSC_DIGEST_MISMATCH: 'The rebuilt bytes differ from the original; the blob or blueprint is damaged. Run `pfsc blob build --force` and try again.',
   PFSC_MANIFEST_INVALID: 'Fix the manifest as the message says; docs/MANIFEST.md describes every field.',
+  PFSC_BANK_INVALID: 'Fix the bank file at the line and column the message names; docs/BANKS.md describes the language.',
   PFSC_BANK_UNKNOWN: 'Install or load the plugin that provides this bank kind, or remove the bank from the manifest.',
   PFSC_REF_UNREADABLE: 'Check the --ref path: it must be a readable regular file.',
   PFSC_REF_TOO_LARGE: 'Refs must fit in memory; pass a smaller ref.',
