@@ -11,6 +11,7 @@ import { lfsrGenerator } from './generators/lfsr.js';
 import { debruijnGenerator } from './generators/debruijn.js';
 import { randomGenerator } from './generators/random.js';
 import { refGenerator } from './generators/ref.js';
+import { bankGenerator } from './generators/bank.js';
 
 /** Bank kind names: a lowercase letter, then lowercase letters, digits, '-' or '_'; at most 32. */
 export const KIND_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -25,6 +26,7 @@ export const BUILTIN_GENERATORS: readonly BankGenerator[] = Object.freeze([
   debruijnGenerator,
   randomGenerator,
   refGenerator,
+  bankGenerator,
 ]);
 
 export class BankRegistry {
