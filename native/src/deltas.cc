@@ -64,27 +64,30 @@ Napi::Value Deltas(const Napi::CallbackInfo& info, const char* what) {
   return d;
 }
 
-/** Bits 0..count-1 of the result: bit k set when head[k] >= 0. */
-inline uint32_t OccupancyWordScalar(const int32_t* head, size_t count) {
+/** Bits 0..count-1 of the result: bit k set when bucket k holds entries (start[k + 1] > start[k]). */
+inline uint32_t OccupancyWordScalar(const int32_t* start, size_t count) {
   uint32_t x = 0;
-  for (size_t k = 0; k < count; k++) x |= static_cast<uint32_t>(head[k] >= 0) << k;
+  for (size_t k = 0; k < count; k++) x |= static_cast<uint32_t>(start[k + 1] > start[k]) << k;
   return x;
 }
 
 #if PFSC_X86
-// The sign bits of eight heads at a time (movemask), inverted: set where head >= 0.
-PFSC_AVX2 void OccupancyAvx2(const int32_t* head, size_t n, uint32_t* bits) {
+// Eight buckets at a time: compare start[k + 1] with start[k] and gather the results' sign
+// bits (movemask).
+PFSC_AVX2 void OccupancyAvx2(const int32_t* start, size_t n, uint32_t* bits) {
   size_t words = n / 32;
   for (size_t w = 0; w < words; w++) {
-    const int32_t* h = head + w * 32;
+    const int32_t* s = start + w * 32;
     uint32_t x = 0;
     for (int part = 0; part < 4; part++) {
-      __m256 v = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + part * 8)));
-      x |= static_cast<uint32_t>(_mm256_movemask_ps(v)) << (part * 8);
+      __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + part * 8));
+      __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + part * 8 + 1));
+      __m256 gt = _mm256_castsi256_ps(_mm256_cmpgt_epi32(hi, lo));
+      x |= static_cast<uint32_t>(_mm256_movemask_ps(gt)) << (part * 8);
     }
-    bits[w] = ~x;
+    bits[w] = x;
   }
-  if (n % 32 != 0) bits[words] = OccupancyWordScalar(head + words * 32, n % 32);
+  if (n % 32 != 0) bits[words] = OccupancyWordScalar(start + words * 32, n % 32);
 }
 #endif
 
@@ -97,22 +100,26 @@ Napi::Value Occupancy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Value v = info[0];
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    ThrowType(env, "occupancy: the heads must be an Int32Array");
+    ThrowType(env, "occupancy: the bucket starts must be an Int32Array");
     return env.Undefined();
   }
-  Napi::Int32Array head = v.As<Napi::Int32Array>();
-  size_t n = head.ElementLength();
+  Napi::Int32Array start = v.As<Napi::Int32Array>();
+  if (start.ElementLength() < 1) {
+    ThrowRange(env, "occupancy: start must hold at least one word");
+    return env.Undefined();
+  }
+  size_t n = start.ElementLength() - 1;  // buckets
   Napi::Uint32Array bits = Napi::Uint32Array::New(env, (n + 31) / 32);
-  const int32_t* h = head.Data();
+  const int32_t* s = start.Data();
 #if PFSC_X86
   if (CurrentSimd() != Simd::Scalar) {
-    OccupancyAvx2(h, n, bits.Data());
+    OccupancyAvx2(s, n, bits.Data());
     return bits;
   }
 #endif
   for (size_t w = 0; w * 32 < n; w++) {
     size_t count = n - w * 32 < 32 ? n - w * 32 : 32;
-    bits[w] = OccupancyWordScalar(h + w * 32, count);
+    bits[w] = OccupancyWordScalar(s + w * 32, count);
   }
   return bits;
 }

@@ -1,11 +1,13 @@
 #include "kgram.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <thread>
 #include <vector>
 
 #include "args.h"
+#include "pages.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the k-gram hash reads little-endian words, as src/index/hash.ts does"
@@ -53,65 +55,126 @@ inline uint32_t HashK(const uint8_t* p, unsigned shift) {
 }
 
 /**
- * Entries [from, to) into `head` without a hash array: the hashes of the next kAhead entries
- * wait in a ring, their heads prefetched. (A hash array would add 4 bytes per entry of
- * fresh memory, which costs as much to fault in as the rest of the build.)
+ * The table is a counting sort of the entries by hash, done cache-friendly in three passes
+ * instead of one random write per entry (a chained table's heads, or a plain counting
+ * sort's cursors, spread over 2^bits words: a cache miss per entry, and the fault-in of a
+ * fresh page every 1024 entries):
+ *   1. count the entries of each partition (the hash's top kPartBits bits), per thread;
+ *   2. scatter each entry, with the rest of its hash, into its partition's range of a
+ *      scratch array (2^kPartBits write streams, which stay in cache), in entry order;
+ *   3. sort each partition by the rest of its hash (a small counting sort in cache) into
+ *      the result, writing the partition's bucket starts as it goes.
+ * Every pass keeps entry order within a bucket, so the result is the JavaScript twin's.
  */
-template <int K>
-void BuildRange(const KgramJob& j, int32_t* head, size_t from, size_t to, bool markTails) {
-  constexpr size_t kAhead = 64;  // a power of two
-  uint32_t ring[kAhead];
-  size_t primed = to - from < kAhead ? to - from : kAhead;
-  for (size_t x = to; x-- > to - primed;) {
-    ring[x % kAhead] = HashK<K>(j.seq + x * j.step, j.shift);
-    __builtin_prefetch(head + ring[x % kAhead], 1);
+constexpr int kPartBits = 11;
+
+struct Scratch {
+  uint32_t* entry = nullptr;  // entry numbers in partition order
+  uint16_t* low = nullptr;    // their hashes' low bits
+  size_t n = 0;
+  ~Scratch() {
+    PagesFree(entry, n * sizeof(uint32_t));
+    PagesFree(low, n * sizeof(uint16_t));
   }
-  for (size_t e = to; e-- > from;) {
-    uint32_t h = ring[e % kAhead];
-    if (e >= from + kAhead) {
-      // Entry e - kAhead takes the slot e just left.
-      uint32_t later = HashK<K>(j.seq + (e - kAhead) * j.step, j.shift);
-      ring[e % kAhead] = later;
-      __builtin_prefetch(head + later, 1);
+};
+
+template <int K>
+void CountParts(const KgramJob& j, size_t from, size_t to, int lowBits, uint32_t* count) {
+  const uint8_t* seq = j.seq;
+  for (size_t e = from; e < to; e++) count[HashK<K>(seq + e * j.step, j.shift) >> lowBits]++;
+}
+
+template <int K>
+void ScatterParts(const KgramJob& j, size_t from, size_t to, int lowBits, size_t* cursor, Scratch* s) {
+  const uint8_t* seq = j.seq;
+  const uint32_t lowMask = (uint32_t{1} << lowBits) - 1;
+  for (size_t e = from; e < to; e++) {
+    uint32_t h = HashK<K>(seq + e * j.step, j.shift);
+    size_t at = cursor[h >> lowBits]++;
+    s->entry[at] = static_cast<uint32_t>(e);
+    s->low[at] = static_cast<uint16_t>(h & lowMask);
+  }
+}
+
+/** Sorts partitions [pFrom, pTo) by their low hash bits into j.entries and writes their starts. */
+void SortParts(const KgramJob& j, const Scratch& s, const size_t* partStart, size_t pFrom, size_t pTo, int lowBits) {
+  size_t lowBuckets = size_t{1} << lowBits;
+  std::vector<uint32_t> count(lowBuckets + 1);
+  for (size_t p = pFrom; p < pTo; p++) {
+    size_t a = partStart[p];
+    size_t b = partStart[p + 1];
+    int32_t* start = j.start + (p << lowBits);
+    if (lowBits == 0) {
+      start[0] = static_cast<int32_t>(a);
+      for (size_t x = a; x < b; x++) j.entries[x] = static_cast<int32_t>(s.entry[x]);
+      continue;
     }
-    int32_t next = head[h];
-    j.prev[e] = markTails && next < 0 ? -2 - static_cast<int32_t>(h) : next;
-    head[h] = static_cast<int32_t>(e);
+    std::fill(count.begin(), count.end(), 0);
+    for (size_t x = a; x < b; x++) count[s.low[x] + 1]++;
+    size_t at = a;
+    for (size_t h = 0; h < lowBuckets; h++) {
+      start[h] = static_cast<int32_t>(at);
+      size_t c = count[h + 1];
+      count[h + 1] = static_cast<uint32_t>(at - a);
+      at += c;
+    }
+    // count[h + 1] now holds bucket h's offset within the partition.
+    int32_t* out = j.entries + a;
+    for (size_t x = a; x < b; x++) out[count[s.low[x] + 1]++] = static_cast<int32_t>(s.entry[x]);
   }
 }
 
 template <int K>
-void BuildOneThread(const KgramJob& j) {
-  std::memset(j.head, 0xff, (size_t{1} << j.bits) * sizeof(int32_t));  // -1: empty
-  BuildRange<K>(j, j.head, 0, j.entries, false);
-}
+bool BuildSorted(const KgramJob& j) {
+  size_t n = j.entries_count;
+  // The low bits travel as 16-bit numbers: wide tables get more partitions.
+  int partBits = std::max(std::min(j.bits, kPartBits), j.bits - 16);
+  int lowBits = j.bits - partBits;
+  size_t parts = size_t{1} << partBits;
+  int threads = j.threads >= 2 && n >= (size_t{1} << 16) ? 2 : 1;
+  size_t mid = threads == 2 ? n / 2 : n;
 
-/**
- * Two threads by position: the upper half's chains go into a head table of their own, the
- * lower half's into the result, with their tails marked; then each marked tail is pointed
- * at the upper chain of its hash, and empty heads take the upper heads. The chains are the
- * ones one thread builds.
- */
-template <int K>
-void BuildTwoThreads(const KgramJob& j) {
-  size_t buckets = size_t{1} << j.bits;
-  std::vector<int32_t> upperHead(buckets);
-  int32_t* upper = upperHead.data();
-  size_t mid = j.entries / 2;
-  std::thread second([&] {
-    std::memset(upper, 0xff, buckets * sizeof(int32_t));
-    BuildRange<K>(j, upper, mid, j.entries, false);
-  });
-  std::memset(j.head, 0xff, buckets * sizeof(int32_t));
-  BuildRange<K>(j, j.head, 0, mid, true);
-  second.join();
-  for (size_t e = 0; e < mid; e++) {
-    int32_t p = j.prev[e];
-    if (p <= -2) j.prev[e] = upper[-2 - p];
+  std::vector<uint32_t> count0(parts, 0), count1(parts, 0);
+  Scratch s;
+  s.n = n;
+  s.entry = static_cast<uint32_t*>(PagesAlloc(n * sizeof(uint32_t)));
+  s.low = static_cast<uint16_t*>(PagesAlloc(n * sizeof(uint16_t)));
+  if (s.entry == nullptr || s.low == nullptr) return false;
+
+  auto inParallel = [&](auto first, auto second) {
+    if (threads == 2) {
+      std::thread t(second);
+      first();
+      t.join();
+    } else {
+      first();
+      second();
+    }
+  };
+  inParallel([&] { CountParts<K>(j, 0, mid, lowBits, count0.data()); },
+             [&] { CountParts<K>(j, mid, n, lowBits, count1.data()); });
+  // Partition p holds the first half's entries, then the second half's: entry order.
+  std::vector<size_t> partStart(parts + 1), cursor0(parts), cursor1(parts);
+  size_t at = 0;
+  for (size_t p = 0; p < parts; p++) {
+    partStart[p] = at;
+    cursor0[p] = at;
+    cursor1[p] = at + count0[p];
+    at += count0[p] + count1[p];
   }
-  for (size_t h = 0; h < buckets; h++) {
-    if (j.head[h] < 0) j.head[h] = upper[h];
+  partStart[parts] = at;
+  inParallel([&] { ScatterParts<K>(j, 0, mid, lowBits, cursor0.data(), &s); },
+             [&] { ScatterParts<K>(j, mid, n, lowBits, cursor1.data(), &s); });
+  // Split the partitions where half the entries lie.
+  size_t split = parts;
+  if (threads == 2) {
+    split = 0;
+    while (split < parts && partStart[split + 1] <= n / 2) split++;
   }
+  inParallel([&] { SortParts(j, s, partStart.data(), 0, split, lowBits); },
+             [&] { SortParts(j, s, partStart.data(), split, parts, lowBits); });
+  j.start[size_t{1} << j.bits] = static_cast<int32_t>(n);
+  return true;
 }
 
 /** Checks the arguments as src/engine/js/kgram.ts does; fills job (not head/prev). */
@@ -144,9 +207,9 @@ bool ReadJob(const Napi::CallbackInfo& info, const char* what, KgramJob* job, Na
   job->bits = static_cast<int>(bits);
   job->shift = static_cast<unsigned>(shift);
   job->threads = threads >= 2 ? 2 : 1;
-  job->entries = seq.length < static_cast<size_t>(k) ? 0 : (seq.length - static_cast<size_t>(k)) / job->step + 1;
-  if (job->entries > 0x7fffffffu) {
-    ThrowRange(env, std::string(what) + ": " + std::to_string(job->entries) + " entries do not fit 32-bit entry numbers");
+  job->entries_count = seq.length < static_cast<size_t>(k) ? 0 : (seq.length - static_cast<size_t>(k)) / job->step + 1;
+  if (job->entries_count > 0x7fffffffu) {
+    ThrowRange(env, std::string(what) + ": " + std::to_string(job->entries_count) + " entries do not fit 32-bit entry numbers");
     return false;
   }
   *seqOut = info[0].As<Napi::Uint8Array>();
@@ -154,21 +217,18 @@ bool ReadJob(const Napi::CallbackInfo& info, const char* what, KgramJob* job, Na
 }
 
 /**
- * The result arrays, allocated on the JavaScript thread; job.head and job.prev point into
- * them. Filling head with -1 is left to the build, which may run on another thread.
- * (Huge pages for head, whose writes are random, halved the table build in a test
- * program, but faulting fresh ones in cost more than that on these machines: measured no
- * gain end to end, so V8 allocates the arrays.)
+ * The result arrays, allocated on the JavaScript thread in huge-page memory (pages.h);
+ * job.start and job.entries point into them. The build fills them, maybe on another thread.
  */
-Napi::Object MakeArrays(Napi::Env env, KgramJob* job) {
-  Napi::Int32Array head = Napi::Int32Array::New(env, size_t{1} << job->bits);
-  Napi::Int32Array prev = Napi::Int32Array::New(env, job->entries);
-  job->head = head.Data();
-  job->prev = prev.Data();
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("head", head);
-  out.Set("prev", prev);
-  return out;
+bool MakeArrays(Napi::Env env, KgramJob* job, Napi::Object* out) {
+  Napi::Value start = NewPagesInt32Array(env, (size_t{1} << job->bits) + 1, &job->start);
+  if (start.IsEmpty()) return false;
+  Napi::Value entries = NewPagesInt32Array(env, job->entries_count, &job->entries);
+  if (entries.IsEmpty()) return false;
+  *out = Napi::Object::New(env);
+  out->Set("start", start);
+  out->Set("entries", entries);
+  return true;
 }
 
 class KgramWorker : public Napi::AsyncWorker {
@@ -182,9 +242,11 @@ class KgramWorker : public Napi::AsyncWorker {
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
-  // Off the JavaScript thread: only the raw memory of seq, head and prev, which the
+  // Off the JavaScript thread: only the raw memory of seq, start and entries, which the
   // references above keep alive.
-  void Execute() override { BuildKgram(job_); }
+  void Execute() override {
+    if (!BuildKgram(job_)) SetError("out of memory for the k-gram table's scratch");
+  }
 
   void OnOK() override { deferred_.Resolve(result_.Value()); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -200,26 +262,24 @@ class KgramWorker : public Napi::AsyncWorker {
 
 uint32_t KgramHash(const uint8_t* p, int k, unsigned shift) { return k == 8 ? Hash8(p, shift) : Hash16(p, shift); }
 
-void BuildKgram(const KgramJob& job) {
-  if (job.entries == 0) {
-    std::memset(job.head, 0xff, (size_t{1} << job.bits) * sizeof(int32_t));
-    return;
+bool BuildKgram(const KgramJob& job) {
+  if (job.entries_count == 0) {
+    std::memset(job.start, 0, ((size_t{1} << job.bits) + 1) * sizeof(int32_t));
+    return true;
   }
-  if (job.threads >= 2 && job.entries >= 2) {
-    if (job.k == 8) BuildTwoThreads<8>(job);
-    else BuildTwoThreads<16>(job);
-  } else {
-    if (job.k == 8) BuildOneThread<8>(job);
-    else BuildOneThread<16>(job);
-  }
+  return job.k == 8 ? BuildSorted<8>(job) : BuildSorted<16>(job);
 }
 
 Napi::Value BuildKgramTable(const Napi::CallbackInfo& info) {
   KgramJob job;
   Napi::Uint8Array seq;
   if (!ReadJob(info, "buildKgramTable", &job, &seq)) return info.Env().Undefined();
-  Napi::Object out = MakeArrays(info.Env(), &job);
-  BuildKgram(job);
+  Napi::Object out;
+  if (!MakeArrays(info.Env(), &job, &out)) return info.Env().Undefined();
+  if (!BuildKgram(job)) {
+    ThrowRange(info.Env(), "buildKgramTable: out of memory for the table's scratch");
+    return info.Env().Undefined();
+  }
   return out;
 }
 
@@ -227,7 +287,8 @@ Napi::Value BuildKgramTableAsync(const Napi::CallbackInfo& info) {
   KgramJob job;
   Napi::Uint8Array seq;
   if (!ReadJob(info, "buildKgramTableAsync", &job, &seq)) return info.Env().Undefined();
-  Napi::Object out = MakeArrays(info.Env(), &job);
+  Napi::Object out;
+  if (!MakeArrays(info.Env(), &job, &out)) return info.Env().Undefined();
   auto* worker = new KgramWorker(info.Env(), job, seq, out);
   Napi::Promise promise = worker->Promise();
   worker->Queue();

@@ -1,8 +1,8 @@
-// The k-gram hash table of src/index/table.ts (buildTable), bit for bit: the hashes of
-// src/index/hash.ts, entries every `step` bytes, chains lowest position first. With
-// threads = 2 the halves of the sequence are built on two threads and joined (the same
-// table); buildKgramTableAsync runs the build in an AsyncWorker, which touches no
-// JavaScript value while it runs.
+// The k-gram table of src/index/table.ts (buildTable), bit for bit: the hashes of
+// src/index/hash.ts, entries every `step` bytes, bucketed by hash, lowest position first.
+// With threads = 2 each pass runs on two threads (the same table);
+// buildKgramTableAsync runs the build in an AsyncWorker, which touches no JavaScript value
+// while it runs.
 #pragma once
 
 #include <napi.h>
@@ -20,16 +20,16 @@ struct KgramJob {
   int bits = 10;
   unsigned shift = 22;
   int threads = 1;
-  size_t entries = 0;
-  int32_t* head = nullptr;  // 2^bits entries
-  int32_t* prev = nullptr;  // `entries` entries
+  size_t entries_count = 0;
+  int32_t* start = nullptr;    // 2^bits + 1 words
+  int32_t* entries = nullptr;  // entries_count words
 };
 
 /** hashAt(seq, pos, k, shift) of src/index/hash.ts. */
 uint32_t KgramHash(const uint8_t* p, int k, unsigned shift);
 
-/** Fills job.head and job.prev. */
-void BuildKgram(const KgramJob& job);
+/** Fills job.start and job.entries; false when its scratch memory is not there. */
+bool BuildKgram(const KgramJob& job);
 
 Napi::Value BuildKgramTable(const Napi::CallbackInfo& info);
 Napi::Value BuildKgramTableAsync(const Napi::CallbackInfo& info);

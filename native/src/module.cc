@@ -22,7 +22,7 @@ namespace pfsc {
 namespace {
 
 /** Must equal NATIVE_API in src/engine/load-native.ts. */
-constexpr int kApiVersion = 2;
+constexpr int kApiVersion = 3;
 
 Napi::Value CpuSimdJs(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), SimdName(CpuSimd())); }
 

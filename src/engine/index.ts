@@ -19,16 +19,16 @@ function envFlag(v: string | undefined): boolean {
 }
 
 /**
- * Threads per k-gram table. The build is bound by random writes into the head array, and on
- * these 2-core machines a second thread never paid (typescript.js, 4.5 M entries: 34 ms on
- * one thread, 44 ms on two); the index stage builds a ref's three tables at once on libuv's
- * pool instead, which keeps both cores busy. The two-thread path stays, tested, for the day
- * it pays.
+ * Threads per k-gram table. A synchronous build (the planner's index of a block) blocks the
+ * JavaScript thread, so it takes both cores: the partitioned build's passes split cleanly
+ * (typescript.js every 4th byte: 40 ms on one thread, 26 ms on two). Asynchronous builds
+ * (a ref's three tables, built at once on libuv's pool) take one each, which already keeps
+ * both cores busy.
  */
-const KGRAM_THREADS = 1;
+const KGRAM_THREADS_SYNC = 2;
+const KGRAM_THREADS_ASYNC = 1;
 
 function nativeKernels(addon: NativeAddon): Kernels {
-  const threads = (): number => KGRAM_THREADS;
   return Object.freeze({
     xorInPlace: addon.xorInPlace,
     addInPlace: addon.addInPlace,
@@ -39,10 +39,10 @@ function nativeKernels(addon: NativeAddon): Kernels {
     matchForward: addon.matchForward,
     matchBackward: addon.matchBackward,
     buildKgramTable: (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
-      addon.buildKgramTable(seq, k, step, bits, shift, threads()),
+      addon.buildKgramTable(seq, k, step, bits, shift, KGRAM_THREADS_SYNC),
     // async: bad arguments reject the promise, as the JS twin's do, instead of throwing.
     buildKgramTableAsync: async (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits) =>
-      addon.buildKgramTableAsync(seq, k, step, bits, shift, threads()),
+      addon.buildKgramTableAsync(seq, k, step, bits, shift, KGRAM_THREADS_ASYNC),
     occupancy: addon.occupancy,
     xorDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.xorDeltas(b, start, end),
     addDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.addDeltas(b, start, end),

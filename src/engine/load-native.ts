@@ -13,7 +13,7 @@ import type { KgramArrays, SimdLevel } from './types.js';
  * The version of the contract between this code and the addon (function names, argument
  * order, results). An addon built from other sources reports another one and is not used.
  */
-export const NATIVE_API = 2;
+export const NATIVE_API = 3;
 
 /** What the addon exports (native/src/module.cc). */
 export interface NativeAddon {
@@ -33,7 +33,7 @@ export interface NativeAddon {
   matchBackward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number;
   buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift: number, threads: number): KgramArrays;
   buildKgramTableAsync(seq: Uint8Array, k: number, step: number, bits: number, shift: number, threads: number): Promise<KgramArrays>;
-  occupancy(head: Int32Array): Uint32Array;
+  occupancy(start: Int32Array): Uint32Array;
   xorDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   addDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void;

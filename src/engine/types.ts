@@ -8,12 +8,15 @@
  * engines rather than reading or writing past it.
  */
 
-/** The chained k-gram table src/index/table.ts builds (see buildTable there). */
+/**
+ * The k-gram table src/index/table.ts builds (see buildTable there), bucketed: the entries
+ * with hash h are entries[start[h]] .. entries[start[h + 1] - 1], lowest first.
+ */
 export interface KgramArrays {
-  /** head[h]: the first (lowest) entry with hash h, or -1. */
-  head: Int32Array;
-  /** prev[e]: the next entry with the same hash, or -1. */
-  prev: Int32Array;
+  /** 2^bits + 1 words, non-decreasing: start[0] = 0, start[2^bits] = the number of entries. */
+  start: Int32Array;
+  /** Every entry number (entry e is the k-gram at e * step), grouped by hash, ascending within a hash. */
+  entries: Int32Array;
 }
 
 export interface Kernels {
@@ -48,11 +51,14 @@ export interface Kernels {
   /**
    * The k-gram table of src/index/table.ts over seq: entries at positions e * step while a
    * k-gram fits, hashed by hashAt(seq, e * step, k, shift) (shift defaults to 32 - bits),
-   * chained lowest position first.
+   * bucketed by hash, lowest position first within a bucket.
    */
   buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift?: number): KgramArrays;
-  /** One bit per bucket of a table's heads, set where head[h] >= 0 (bit h & 31 of word h >>> 5). */
-  occupancy(head: Int32Array): Uint32Array;
+  /**
+   * One bit per bucket of a table, set where the bucket holds an entry, that is where
+   * start[h + 1] > start[h] (bit h & 31 of word h >>> 5; start has one word more than buckets).
+   */
+  occupancy(start: Int32Array): Uint32Array;
   /** d[i] = b[start + i] ^ b[start + i + 1]: unchanged by an `xor c` of the bytes. */
   xorDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   /** d[i] = (b[start + i + 1] - b[start + i]) & 255: unchanged by an `add c` of the bytes. */

@@ -1,8 +1,8 @@
 /**
  * A k-gram hash table over one sequence (a bank's bytes, or their xor/add deltas).
- * Positions are sampled every `step` bytes; equal hashes are chained, lowest position first,
- * so a probe sees the candidates with the most room to extend forward. Probes walk a bounded
- * number of candidates (bounded fanout), whatever the data.
+ * Positions are sampled every `step` bytes; entries are bucketed by hash, lowest position
+ * first, so a probe sees the candidates with the most room to extend forward. Probes walk a
+ * bounded number of candidates (bounded fanout), whatever the data.
  */
 import { engine } from '../engine/index.js';
 
@@ -13,20 +13,20 @@ export interface KgramTable {
   step: number;
   /** Hash width in bits; buckets = 2^bits. */
   bits: number;
-  /** head[h]: first entry (position / step) with hash h, or -1. */
-  head: Int32Array;
-  /** prev[e]: next entry in the same chain, or -1. */
-  prev: Int32Array;
+  /** Bucket h holds entries[start[h]] .. entries[start[h + 1] - 1]; 2^bits + 1 words. */
+  start: Int32Array;
+  /** Entry numbers (position / step), grouped by bucket, ascending within one. */
+  entries: Int32Array;
   /**
    * One bit per bucket, set when the bucket holds an entry. Probes check it first: it is
-   * 32 times smaller than head and stays in cache, and most probes of new data miss.
+   * 32 times smaller than start and stays in cache, and most probes of new data miss.
    */
   occupied: Uint32Array;
 }
 
 /** One bit per bucket, set when it holds an entry (the engine's kernel). */
-export function occupancy(head: Int32Array): Uint32Array {
-  return engine().occupancy(head);
+export function occupancy(start: Int32Array): Uint32Array {
+  return engine().occupancy(start);
 }
 
 /** True when bucket h may hold entries. */
@@ -34,9 +34,13 @@ export function mayHold(t: KgramTable, h: number): boolean {
   return (t.occupied[h >>> 5] & (1 << (h & 31))) !== 0;
 }
 
-export function tableBits(entries: number): number {
+/**
+ * Hash width for a table of `entries`: the fewest bits (10 to 24) that keep the average
+ * bucket at `load` entries or fewer.
+ */
+export function tableBits(entries: number, load = 1): number {
   let bits = 10;
-  while (bits < 24 && 1 << bits < entries) bits++;
+  while (bits < 24 && (1 << bits) * load < entries) bits++;
   return bits;
 }
 
@@ -48,46 +52,54 @@ function entriesOf(n: number, k: number, step: number): number {
 
 /**
  * The table over seq, by the engine's kernel: entry e is the k-gram at e * step, hashed by
- * hashAt (hash.ts) into `bits` bits, chained lowest position first.
+ * hashAt (hash.ts) into `bits` bits, bucketed lowest position first.
  */
-export function buildTable(seq: Uint8Array, k: number, step: number): KgramTable {
-  const bits = tableBits(entriesOf(seq.length, k, step));
-  const { head, prev } = engine().buildKgramTable(seq, k, step, bits);
-  return { k, step, bits, head, prev, occupied: occupancy(head) };
+export function buildTable(seq: Uint8Array, k: number, step: number, load = 1): KgramTable {
+  const bits = tableBits(entriesOf(seq.length, k, step), load);
+  const { start, entries } = engine().buildKgramTable(seq, k, step, bits);
+  return { k, step, bits, start, entries, occupied: occupancy(start) };
+}
+
+/** buildTable with a given hash width (2^bits buckets). */
+export function buildTableWithBits(seq: Uint8Array, k: number, step: number, bits: number): KgramTable {
+  const { start, entries } = engine().buildKgramTable(seq, k, step, bits);
+  return { k, step, bits, start, entries, occupied: occupancy(start) };
 }
 
 /** buildTable off the JavaScript thread where the engine can (the native one can). */
-export async function buildTableAsync(seq: Uint8Array, k: number, step: number): Promise<KgramTable> {
-  const bits = tableBits(entriesOf(seq.length, k, step));
-  const { head, prev } = await engine().buildKgramTableAsync(seq, k, step, bits);
-  return { k, step, bits, head, prev, occupied: occupancy(head) };
+export async function buildTableAsync(seq: Uint8Array, k: number, step: number, load = 1): Promise<KgramTable> {
+  const bits = tableBits(entriesOf(seq.length, k, step), load);
+  const { start, entries } = await engine().buildKgramTableAsync(seq, k, step, bits);
+  return { k, step, bits, start, entries, occupied: occupancy(start) };
 }
 
 const TABLE_MAGIC = 0x4958_4650; // "PFXI" little-endian
-const TABLE_VERSION = 1;
+const TABLE_VERSION = 2;
 const HEADER_WORDS = 8;
 
-/** Bytes of a serialized table: 8 header words, head, prev. Offsets stay 4-byte aligned. */
+/** Bytes of a serialized table: 8 header words, start, entries. Offsets stay 4-byte aligned. */
 export function tableByteLength(t: KgramTable): number {
-  return 4 * (HEADER_WORDS + t.head.length + t.prev.length);
+  return 4 * (HEADER_WORDS + t.start.length + t.entries.length);
 }
 
 export function writeTable(t: KgramTable, out: Uint8Array, at: number): number {
-  const words = new Int32Array(out.buffer, out.byteOffset + at, HEADER_WORDS + t.head.length + t.prev.length);
+  const words = new Int32Array(out.buffer, out.byteOffset + at, HEADER_WORDS + t.start.length + t.entries.length);
   words[0] = TABLE_MAGIC;
   words[1] = TABLE_VERSION;
   words[2] = t.k;
   words[3] = t.step;
   words[4] = t.bits;
-  words[5] = t.prev.length;
-  words.set(t.head, HEADER_WORDS);
-  words.set(t.prev, HEADER_WORDS + t.head.length);
+  words[5] = t.entries.length;
+  words.set(t.start, HEADER_WORDS);
+  words.set(t.entries, HEADER_WORDS + t.start.length);
   return at + tableByteLength(t);
 }
 
 /**
  * Reads a table written by writeTable, as views on `buf` (no copy). Returns undefined when
  * the bytes are not a well-formed table, so the caller rebuilds instead of trusting them.
+ * (The cache checks each entry's digest; this checks the shape, and that the bucket starts
+ * frame the entries, which is all a probe relies on to stay inside the arrays.)
  */
 export function readTable(buf: Uint8Array, at: number): { table: KgramTable; end: number } | undefined {
   if ((buf.byteOffset + at) % 4 !== 0 || at + 4 * HEADER_WORDS > buf.length) return undefined;
@@ -95,10 +107,12 @@ export function readTable(buf: Uint8Array, at: number): { table: KgramTable; end
   const [magic, version, k, step, bits, entries] = hdr;
   if (magic !== TABLE_MAGIC || version !== TABLE_VERSION) return undefined;
   if ((k !== 8 && k !== 16) || step < 1 || bits < 10 || bits > 24 || entries < 0) return undefined;
-  const words = HEADER_WORDS + (1 << bits) + entries;
+  const buckets = 1 << bits;
+  const words = HEADER_WORDS + buckets + 1 + entries;
   if (at + 4 * words > buf.length) return undefined;
   const base = buf.byteOffset + at + 4 * HEADER_WORDS;
-  const head = new Int32Array(buf.buffer, base, 1 << bits);
-  const prev = new Int32Array(buf.buffer, base + 4 * (1 << bits), entries);
-  return { table: { k, step, bits, head, prev, occupied: occupancy(head) }, end: at + 4 * words };
+  const start = new Int32Array(buf.buffer, base, buckets + 1);
+  if (start[0] !== 0 || start[buckets] !== entries) return undefined;
+  const table = new Int32Array(buf.buffer, base + 4 * (buckets + 1), entries);
+  return { table: { k, step, bits, start, entries: table, occupied: occupancy(start) }, end: at + 4 * words };
 }

@@ -10,7 +10,7 @@
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, type BlockPlan } from '../format/types.js';
 import { addDeltas, hash16, hash8, xorDeltas } from '../index/hash.js';
 import type { IndexPart, MatchIndex } from '../index/match-index.js';
-import { mayHold } from '../index/table.js';
+import { buildTableWithBits, mayHold, type KgramTable } from '../index/table.js';
 import { copyCost, DEFAULT_COST, estimateLiteralByte, type CostModel } from './cost.js';
 import { backward, forwardIdentity, forwardTransformed } from './extend.js';
 import { SegmentBuilder } from './segments.js';
@@ -74,82 +74,33 @@ const SPARSE_COPY = 64;
 const SPARSE_STEP = 4;
 
 /**
- * The hashes of a block's k-grams at every SPARSE_STEP-th position, computed as far as any
- * planner has needed them, once for all planners of that block (the plan stage tries
- * several).
+ * The block's k-grams at every SPARSE_STEP-th position, bucketed by hash (a k-gram table
+ * over the block), built once per block for every planner of it (the plan stage tries
+ * several): they cover long copies, and a probe at position i looks only at entries that
+ * end before i, found by binary search in the bucket, which lists them in position order.
  */
-class SampledHashes {
-  readonly h: Uint32Array;
-  private done = 0;
-
-  constructor(private readonly t: Uint8Array) {
-    this.h = new Uint32Array(Math.max(0, Math.floor((t.length - SELF_K) / SPARSE_STEP) + 1));
-  }
-
-  /** Makes h[0, end) valid. */
-  fillTo(end: number): void {
-    const until = Math.min(end, this.h.length);
-    const { h, t } = this;
-    for (let e = this.done; e < until; e++) h[e] = hash8(t, e * SPARSE_STEP, 0);
-    if (until > this.done) this.done = until;
-  }
+interface SampledIndex {
+  table: KgramTable;
+  shift: number;
 }
 
-const sampledHashes = new WeakMap<Uint8Array, SampledHashes>();
+const sampledIndexes = new WeakMap<Uint8Array, SampledIndex>();
 
-function sampledHashesOf(block: Uint8Array): SampledHashes {
-  let s = sampledHashes.get(block);
+function sampledIndexOf(block: Uint8Array): SampledIndex {
+  let s = sampledIndexes.get(block);
   if (s === undefined) {
-    s = new SampledHashes(block);
-    sampledHashes.set(block, s);
+    const entries = Math.max(0, Math.floor((block.length - SELF_K) / SPARSE_STEP) + 1);
+    const bits = Math.min(20, Math.max(10, 32 - Math.clz32(entries)));
+    s = { table: buildTableWithBits(block, SELF_K, SPARSE_STEP, bits), shift: 32 - bits };
+    sampledIndexes.set(block, s);
   }
   return s;
 }
 
 /**
- * A planner's chains over the block's sample positions (every SPARSE_STEP-th), which cover
- * long copies: filled as planning goes from the shared hashes, so each insert is two array
- * writes.
- */
-class SampledChains {
-  head = new Int32Array(0);
-  prev = new Int32Array(0);
-  shift = 0;
-  private hashes: SampledHashes | undefined;
-  private next = 0; // next entry to insert (position next * SPARSE_STEP)
-
-  reset(t: Uint8Array): void {
-    const hs = sampledHashesOf(t);
-    const bits = Math.min(20, Math.max(10, 32 - Math.clz32(hs.h.length)));
-    if (this.head.length !== 1 << bits) this.head = new Int32Array(1 << bits);
-    this.head.fill(-1);
-    if (this.prev.length < hs.h.length) this.prev = new Int32Array(hs.h.length);
-    this.shift = 32 - bits;
-    this.hashes = hs;
-    this.next = 0;
-  }
-
-  /** Inserts the sample positions whose k-gram ends at or before `i`. */
-  fillTo(i: number): void {
-    const hs = this.hashes!;
-    const end = Math.min(Math.floor((i - SELF_K) / SPARSE_STEP) + 1, hs.h.length);
-    if (end <= this.next) return;
-    hs.fillTo(end);
-    const { head, prev, shift } = this;
-    const h = hs.h;
-    for (let e = this.next; e < end; e++) {
-      const x = h[e]! >>> shift;
-      prev[e] = head[x]!;
-      head[x] = e;
-    }
-    this.next = end;
-  }
-}
-
-/**
  * One planner's chains over the positions of the current block outside long copies (literal
  * runs, short copies), filled as planning goes; long copies are covered by the block's
- * SampledChains. Entries are numbered in insertion order, so memory follows the positions
+ * sampled index. Entries are numbered in insertion order, so memory follows the positions
  * inserted, not the block's size.
  */
 class SelfChains {
@@ -158,11 +109,11 @@ class SelfChains {
   pos = new Int32Array(0);
   prev = new Int32Array(0);
   shift = 0;
-  readonly sampled = new SampledChains();
+  sampled: SampledIndex | undefined;
   private entries = 0;
   private t: Uint8Array = new Uint8Array(0);
   private next = 0; // next position to insert
-  /** Long copies emitted so far, [start, end) pairs in order: left to the sampled chains. */
+  /** Long copies emitted so far, [start, end) pairs in order: left to the sampled index. */
   private sparse: number[] = [];
   private sparseAt = 0;
 
@@ -172,7 +123,7 @@ class SelfChains {
     this.head.fill(-1);
     this.shift = 32 - bits;
     this.t = t;
-    this.sampled.reset(t);
+    this.sampled = sampledIndexOf(t);
     this.entries = 0;
     this.next = 0;
     this.sparse = [];
@@ -186,7 +137,6 @@ class SelfChains {
 
   /** Inserts the positions whose k-gram ends at or before `i`, skipping long copies. */
   fillTo(i: number): void {
-    this.sampled.fillTo(i);
     const end = Math.min(i - SELF_K + 1, this.t.length - SELF_K + 1);
     const { head, shift, t, sparse } = this;
     let j = this.next;
@@ -407,12 +357,22 @@ export class Planner {
     for (let walked = 0; e >= 0 && walked < SELF_WALK; walked++, e = chains.prev[e]!) {
       if (this.trySelfAt(t, i, chains.pos[e]!, litStart, cost, best)) return;
     }
-    // Sample positions, which cover long copies (the newest may lie too close to i).
-    const sampled = chains.sampled;
-    let s = sampled.head[h >>> sampled.shift]!;
-    while (s >= 0 && s * SPARSE_STEP > last) s = sampled.prev[s]!;
-    for (let walked = 0; s >= 0 && walked < SELF_WALK; walked++, s = sampled.prev[s]!) {
-      if (this.trySelfAt(t, i, s * SPARSE_STEP, litStart, cost, best)) return;
+    // Sample positions, which cover long copies: the newest at or before `last` first.
+    if (last < 0) return;
+    const { table, shift } = chains.sampled!;
+    const { start, entries } = table;
+    const hb = h >>> shift;
+    const lo = start[hb]!;
+    const newest = Math.floor(last / SPARSE_STEP);
+    let a = lo;
+    let b = start[hb + 1]!;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (entries[mid]! <= newest) a = mid + 1;
+      else b = mid;
+    }
+    for (let x = a - 1, walked = 0; x >= lo && walked < SELF_WALK; x--, walked++) {
+      if (this.trySelfAt(t, i, entries[x]! * SPARSE_STEP, litStart, cost, best)) return;
     }
   }
 
@@ -513,19 +473,16 @@ export class Planner {
 
   private probeIdentity(t: Buffer, i: number, litStart: number, p: number, h: number, cost: CostModel, best: Candidate): void {
     const part = this.parts[p];
-    const { head, prev, step, k } = part.id;
+    const { start, entries, step, k } = part.id;
     const buf = this.partBufs[p];
     const limit = part.bytes.length;
     // In generated banks only matches of minGen bytes or more count; found at its first
     // sampled position, such a match goes on at least minGen - step bytes forward.
     const reach = part.isRef ? k - 1 : Math.max(k - 1, this.minGen - step);
     if (i + reach >= t.length) return;
-    let e = head[h];
-    let walked = 0;
-    while (e >= 0 && walked < part.params.maxWalk) {
-      walked++;
-      const q = e * step;
-      e = prev[e];
+    const end = Math.min(start[h + 1], start[h] + part.params.maxWalk);
+    for (let x = start[h]; x < end; x++) {
+      const q = entries[x] * step;
       if (q + reach >= limit || t[i] !== buf[q] || t[i + k - 1] !== buf[q + k - 1] || t[i + reach] !== buf[q + reach]) continue;
       const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, limit - q));
       if (fwd < k) continue;
@@ -547,18 +504,15 @@ export class Planner {
   ): void {
     const part = this.parts[p];
     const table = op === OP_COPY_XOR ? part.xor! : part.add!;
-    const { head, prev, step, k, bits } = table;
+    const { start, entries, step, k, bits } = table;
     const b = part.bytes;
     const isXor = op === OP_COPY_XOR;
     const last = k - 1;
     const hb = hFull >>> (32 - bits);
     if (!mayHold(table, hb)) return;
-    let e = head[hb];
-    let walked = 0;
-    while (e >= 0 && walked < part.params.maxWalk) {
-      walked++;
-      const q = e * step;
-      e = prev[e];
+    const end = Math.min(start[hb + 1], start[hb] + part.params.maxWalk);
+    for (let x = start[hb]; x < end; x++) {
+      const q = entries[x] * step;
       // Quick reject on the first and last delta of the k-gram, computed from the bytes.
       const d0 = isXor ? b[q] ^ b[q + 1] : (b[q + 1] - b[q]) & 255;
       const dk = isXor ? b[q + last] ^ b[q + last + 1] : (b[q + last + 1] - b[q + last]) & 255;

@@ -61,18 +61,25 @@ export function addDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array 
 }
 
 /**
- * One bit per bucket of a k-gram table's heads, set when the bucket holds an entry
- * (head[h] >= 0): bit h & 31 of word h >>> 5.
+ * One bit per bucket of a k-gram table, set when the bucket holds an entry
+ * (start[h + 1] > start[h]): bit h & 31 of word h >>> 5. start has buckets + 1 words.
  */
-export function occupancy(head: Int32Array): Uint32Array {
-  const bits = new Uint32Array(Math.ceil(head.length / 32));
-  const whole = head.length >>> 5;
+export function occupancy(start: Int32Array): Uint32Array {
+  if (start.length < 1) throw new RangeError('occupancy: start must hold at least one word');
+  const buckets = start.length - 1;
+  const bits = new Uint32Array(Math.ceil(buckets / 32));
+  const whole = buckets >>> 5;
   for (let w = 0; w < whole; w++) {
     let x = 0;
     const base = w << 5;
-    for (let k = 0; k < 32; k++) x |= (~head[base + k]! >>> 31) << k;
+    let lo = start[base]!;
+    for (let k = 0; k < 32; k++) {
+      const hi = start[base + k + 1]!;
+      x |= (hi > lo ? 1 : 0) << k;
+      lo = hi;
+    }
     bits[w] = x;
   }
-  for (let h = whole << 5; h < head.length; h++) if (head[h]! >= 0) bits[h >>> 5] |= 1 << (h & 31);
+  for (let h = whole << 5; h < buckets; h++) if (start[h + 1]! > start[h]!) bits[h >>> 5] |= 1 << (h & 31);
   return bits;
 }

@@ -1,4 +1,4 @@
-/** The k-gram hash table of src/index/table.ts: heads per hash, chains lowest position first. */
+/** The k-gram table of src/index/table.ts: entries bucketed by hash, lowest position first. */
 import { hashAt } from './kgram-hash.js';
 import type { KgramArrays } from '../types.js';
 
@@ -17,17 +17,25 @@ export function kgramEntries(n: number, k: number, step: number): number {
   return last < 0 ? 0 : Math.floor(last / step) + 1;
 }
 
+/**
+ * A counting sort of the entries by hash: count each bucket, turn the counts into starts,
+ * then place the entries in increasing order, so each bucket lists them lowest first.
+ */
 export function buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits): KgramArrays {
   checkKgramArgs('buildKgramTable', k, step, bits, shift);
-  const entries = kgramEntries(seq.length, k, step);
-  if (entries > 0x7fffffff) throw new RangeError(`buildKgramTable: ${entries} entries do not fit 32-bit entry numbers`);
-  const head = new Int32Array(2 ** bits).fill(-1);
-  const prev = new Int32Array(entries);
-  // Insert from high to low so each chain starts at its lowest position.
-  for (let e = entries - 1; e >= 0; e--) {
+  const n = kgramEntries(seq.length, k, step);
+  if (n > 0x7fffffff) throw new RangeError(`buildKgramTable: ${n} entries do not fit 32-bit entry numbers`);
+  const buckets = 2 ** bits;
+  const start = new Int32Array(buckets + 1);
+  const hashes = new Uint32Array(n);
+  for (let e = 0; e < n; e++) {
     const h = hashAt(seq, e * step, k, shift);
-    prev[e] = head[h]!;
-    head[h] = e;
+    hashes[e] = h;
+    start[h + 1]!++;
   }
-  return { head, prev };
+  for (let h = 0; h < buckets; h++) start[h + 1]! += start[h]!;
+  const next = start.slice(0, buckets);
+  const entries = new Int32Array(n);
+  for (let e = 0; e < n; e++) entries[next[hashes[e]!]!++] = e;
+  return { start, entries };
 }
