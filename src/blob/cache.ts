@@ -1,13 +1,13 @@
 /**
  * The pfsc cache under $PFSC_HOME: an lmdb catalog (catalog.lmdb) of entries, each
- * key -> {kind, size, sha256, created, meta}, and one flat file objects/<key>.bin per entry
+ * key -> {kind, size, crc32c, created, meta}, and one flat file objects/<key>.bin per entry
  * holding its bytes (so native code can map it). Used for blobs and for anything else
  * expensive to rebuild and keyed by content ids (indexes, for instance).
  *
  * Writes are atomic: the bytes go to a temp file in objects/ (synced), then, inside one lmdb
  * write transaction (which also serializes writers across processes), the temp file is
  * renamed over objects/<key>.bin and the record is written. A reader checks the file's size
- * and SHA-256 against the record, and when they disagree checks again holding the write
+ * and CRC-32C against the record, and when they disagree checks again holding the write
  * lock; a missing, truncated or damaged file, or a file without a record, is then reported
  * through onWarning and rebuilt, never used.
  */
@@ -41,8 +41,14 @@ export interface CacheEntry {
   key: string;
   kind: string;
   size: number;
-  /** Hex SHA-256 of the entry's bytes. */
-  sha256: string;
+  /**
+   * CRC-32C of the entry's bytes, what a read checks them against: damage, not tampering, is
+   * what a cache must catch, and the native engine checks 32 MiB in about 4 ms where SHA-256
+   * took 35 ms (records written before this field carry `sha256` instead, still honoured).
+   */
+  crc32c?: number;
+  /** Hex SHA-256 of the entry's bytes (older records). */
+  sha256?: string;
   /** Milliseconds since the epoch when the entry was written. */
   created: number;
   meta?: unknown;
@@ -57,7 +63,8 @@ interface Checked {
 interface CatalogRecord {
   kind: string;
   size: number;
-  sha256: string;
+  crc32c?: number;
+  sha256?: string;
   created: number;
   meta?: unknown;
 }
@@ -109,9 +116,14 @@ function isRecord(v: unknown): v is CatalogRecord {
   return (
     typeof r.kind === 'string' &&
     typeof r.size === 'number' && Number.isSafeInteger(r.size) && r.size >= 0 &&
-    typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256) &&
+    ((typeof r.crc32c === 'number' && Number.isInteger(r.crc32c) && r.crc32c >= 0 && r.crc32c <= 0xffffffff) ||
+      (typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256))) &&
     typeof r.created === 'number'
   );
+}
+
+function crc32cOf(bytes: Uint8Array): number {
+  return engine().crc32c(0, bytes, 0, bytes.length);
 }
 
 function errText(e: unknown): string {
@@ -247,8 +259,8 @@ export class PfscCache {
     if (bytes.length !== raw.size) {
       return { problem: `cache entry ${key}: its file has ${bytes.length} bytes, the catalog says ${raw.size} (truncated or damaged); rebuilding it` };
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== raw.sha256) {
-      return { problem: `cache entry ${key}: its file's SHA-256 differs from the catalog (damaged); rebuilding it` };
+    if (raw.crc32c !== undefined ? crc32cOf(bytes) !== raw.crc32c : createHash('sha256').update(bytes).digest('hex') !== raw.sha256) {
+      return { problem: `cache entry ${key}: its file's ${raw.crc32c !== undefined ? 'CRC-32C' : 'SHA-256'} differs from the catalog (damaged); rebuilding it` };
     }
     return { bytes };
   }
@@ -259,7 +271,7 @@ export class PfscCache {
     checkKind(kind);
     const db = this.catalog();
     const metaValue = meta === undefined ? undefined : (JSON.parse(JSON.stringify(meta)) as unknown);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const crc32c = crc32cOf(bytes);
     const tmp = join(this.objects, `${TEMP_PREFIX}${key}-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       const fh = await openFile(tmp, 'wx');
@@ -277,7 +289,7 @@ export class PfscCache {
       rmSync(tmp, { force: true });
       throw cacheError(`cannot write cache entry ${key} in ${this.objects}`, e);
     }
-    const record: CatalogRecord = { kind, size: bytes.length, sha256, created: Date.now() };
+    const record: CatalogRecord = { kind, size: bytes.length, crc32c, created: Date.now() };
     if (metaValue !== undefined) record.meta = metaValue;
     const final = this.objectPath(key);
     try {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PfscError } from '../../src/errors.js';
 import { catalogProblem, PfscCache, resolvePfscHome } from '../../src/blob/cache.js';
 import { removeTempDirs, tempDir } from './support.js';
+import { crc32cReference } from '../helpers/crc32c.js';
 
 afterAll(removeTempDirs);
 
@@ -27,6 +29,17 @@ function payload(n: number, salt = 0): Uint8Array {
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** Rewrites key's record as records were before they carried a CRC-32C: SHA-256 only. */
+async function recordWithSha256Only(home: string, key: string, sha256: string): Promise<void> {
+  const { open } = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
+  const db = open<Record<string, unknown>, string>({ path: join(home, 'catalog.lmdb'), encoding: 'json', compression: false });
+  const rec = { ...db.get(key)! };
+  delete rec.crc32c;
+  rec.sha256 = sha256;
+  db.putSync(key, rec);
+  await db.close();
+}
+
 describe('PfscCache', () => {
   it('creates an entry once, then reuses it', async () => {
     const home = tempDir();
@@ -45,7 +58,7 @@ describe('PfscCache', () => {
     expect(cache.has('test-0001')).toBe(true);
     expect(cache.has('test-0002')).toBe(false);
     const [entry] = cache.entries();
-    expect(entry).toMatchObject({ key: 'test-0001', kind: 'test', size: 100_000, sha256: sha(payload(100_000)), meta: { note: 'hello' } });
+    expect(entry).toMatchObject({ key: 'test-0001', kind: 'test', size: 100_000, crc32c: crc32cReference(payload(100_000)), meta: { note: 'hello' } });
     expect(entry?.created).toBeGreaterThan(Date.now() - 60_000);
     expect(existsSync(join(home, 'catalog.lmdb'))).toBe(true);
     expect(readFileSync(join(home, 'objects', 'test-0001.bin'))).toEqual(Buffer.from(payload(100_000)));
@@ -78,7 +91,7 @@ describe('PfscCache', () => {
       const b = readFileSync(f);
       b[1234] = (b[1234] as number) ^ 0x40;
       writeFileSync(f, b);
-    }, /SHA-256 differs from the catalog \(damaged\)/],
+    }, /CRC-32C differs from the catalog \(damaged\)/],
     ['a deleted file', (f) => rmSync(f), /is missing or unreadable \(ENOENT\)/],
     ['a deleted catalog', (_f, home) => {
       rmSync(join(home, 'catalog.lmdb'));
@@ -105,6 +118,31 @@ describe('PfscCache', () => {
     expect(again.created).toBe(false);
     expect(again.bytes).toEqual(Buffer.from(payload(10_000)));
     expect(warnings).toHaveLength(1);
+  });
+
+  it('honours records that carry a SHA-256 instead of a CRC-32C, and catches damage by it', async () => {
+    const home = tempDir();
+    const first = PfscCache.open(home);
+    await first.getOrCreate('blob-00aa', 'blob', () => payload(5000));
+    first.close();
+    await recordWithSha256Only(home, 'blob-00aa', sha(payload(5000)));
+    const cache = openCache(home);
+    expect(cache.entry('blob-00aa')).toMatchObject({ sha256: sha(payload(5000)) });
+    expect(cache.entry('blob-00aa')?.crc32c).toBeUndefined();
+    const warnings: string[] = [];
+    const r = await cache.getOrCreate('blob-00aa', 'blob', () => payload(1), { onWarning: (m) => warnings.push(m) });
+    expect(r.created).toBe(false);
+    expect(warnings).toEqual([]);
+    cache.close();
+    const f = join(home, 'objects', 'blob-00aa.bin');
+    const b = readFileSync(f);
+    b[99] = b[99]! ^ 1;
+    writeFileSync(f, b);
+    const again = openCache(home);
+    const rebuilt = await again.getOrCreate('blob-00aa', 'blob', () => payload(5000), { onWarning: (m) => warnings.push(m) });
+    expect(rebuilt.created).toBe(true);
+    expect(warnings).toEqual([expect.stringMatching(/SHA-256 differs from the catalog \(damaged\)/)]);
+    expect(again.entry('blob-00aa')?.crc32c).toBe(crc32cReference(payload(5000)));
   });
 
   it('treats an entry of another kind as absent, with a warning', async () => {
@@ -185,8 +223,8 @@ describe('PfscCache', () => {
     const e = await cache.put('x-01', 'test', payload(3000));
     expect(readdirSync(join(home, 'objects'))).toEqual(['x-01.bin']);
     expect(statSync(cache.objectPath('x-01')).size).toBe(e.size);
-    expect(e.sha256).toBe(sha(payload(3000)));
-    expect(cache.entry('x-01')?.sha256).toBe(e.sha256);
+    expect(e.crc32c).toBe(crc32cReference(payload(3000)));
+    expect(cache.entry('x-01')?.crc32c).toBe(e.crc32c);
   });
 });
 

@@ -20,6 +20,7 @@ import {
   type Blob,
 } from '../../src/blob/index.js';
 import { removeTempDirs, tempDir } from './support.js';
+import { crc32cReference } from '../helpers/crc32c.js';
 
 afterAll(removeTempDirs);
 
@@ -82,7 +83,8 @@ describe('openBlob', () => {
     const cache = PfscCache.open(home);
     const key = blobCacheKey(cold.baseId);
     expect(cache.entries().map((e) => e.key)).toEqual([key]);
-    expect(cache.entry(key)).toMatchObject({ kind: 'blob', size: ORCHARD_SIZE, sha256: ORCHARD_SHA256 });
+    expect(cache.entry(key)).toMatchObject({ kind: 'blob', size: ORCHARD_SIZE });
+    expect(cache.entry(key)?.crc32c).toBe(crc32cReference(readFileSync(cache.objectPath(key))));
     expect((cache.entry(key)?.meta as { manifest: { profile: string } }).manifest.profile).toBe('orchard');
     cache.close();
 
@@ -100,7 +102,7 @@ describe('openBlob', () => {
     writeFileSync(file, b);
     const warnings: string[] = [];
     const blob = await openBlob({ home, onWarning: (m) => warnings.push(m) });
-    expect(warnings).toEqual([expect.stringMatching(/SHA-256 differs from the catalog \(damaged\); rebuilding it/)]);
+    expect(warnings).toEqual([expect.stringMatching(/CRC-32C differs from the catalog \(damaged\); rebuilding it/)]);
     expect(sha(whole(blob))).toBe(ORCHARD_SHA256);
     truncateSync(file, 1000);
     const again = await openBlob({ home, onWarning: (m) => warnings.push(m) });
