@@ -1,6 +1,7 @@
 /**
- * ZIP archives (and JAR, APK, DOCX, ...): where each entry's data lies. Deflated (and any
- * other non-stored) entry data is compressed; a stored entry's data is whatever its own
+ * ZIP archives (and JAR, APK, DOCX, ...). A deflated (or otherwise not stored) entry's
+ * local record, header to next record, is compressed: found from the central directory
+ * alone, without reading the local header. A stored entry's data is whatever its own
  * analysis says, or data. Entries come from the central directory when the end record is
  * found, else from walking the local headers from the start. docs/HINTS.md, "ZIP".
  */
@@ -36,15 +37,36 @@ export async function parseZip(r: Reader, limits: Limits, depth: number, inner: 
   const central = await centralDirectory(r, limits, notes);
   const pieces: Piece[] = [];
   if (central !== undefined) {
-    for (const e of central) {
+    const entries = [...central.entries].sort((a, b) => a.localOffset - b.localOffset);
+    // nextRecord[i]: where the first record after entry i's starts (Infinity: none).
+    const nextRecord = new Array<number>(entries.length);
+    for (let i = entries.length - 1, after = Infinity; i >= 0; i--) {
+      if (i + 1 < entries.length && entries[i + 1]!.localOffset > entries[i]!.localOffset) after = entries[i + 1]!.localOffset;
+      nextRecord[i] = after;
+    }
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (!r.has(e.localOffset, 30)) {
+        notes.push(`entry ${e.name}: local header outside the file`);
+        continue;
+      }
+      if (!isStored(e)) {
+        // The whole local record (header, data, descriptor): up to the next record or the
+        // directory, and never longer than a record can be. No read needed.
+        const dir = central.directoryAt > e.localOffset ? central.directoryAt : Infinity;
+        const longest = 30 + 0xffff + 0xffff + e.compressedSize + 24;
+        const end = Math.min(nextRecord[i]!, dir, e.localOffset + longest, r.size);
+        if (end > e.localOffset) pieces.push({ start: e.localOffset, length: end - e.localOffset, kind: 'compressed', name: e.name });
+        continue;
+      }
       const local = await r.fields(e.localOffset, 30, true);
       if (local === undefined || local.u32(0) !== LOCAL) {
-        notes.push(`entry ${e.name}: no local header at ${e.localOffset}`);
         if (r.budget.exhausted) break;
+        notes.push(`entry ${e.name}: no local header at ${e.localOffset}`);
         continue;
       }
       const dataAt = e.localOffset + 30 + local.u16(26) + local.u16(28);
-      await entryPieces(r, limits, depth, inner, e, dataAt, pieces, notes);
+      await storedPieces(r, limits, depth, inner, e, dataAt, pieces, notes);
       if (r.budget.exhausted) break;
     }
   } else {
@@ -54,7 +76,13 @@ export async function parseZip(r: Reader, limits: Limits, depth: number, inner: 
   return { format: 'zip', pieces, notes };
 }
 
-async function entryPieces(
+/** Stored and not encrypted: the entry's data are its file's bytes. */
+function isStored(e: Entry): boolean {
+  return e.method === STORED && (e.flags & 1) === 0;
+}
+
+/** A stored entry's data: what its own analysis finds, or data. */
+async function storedPieces(
   r: Reader,
   limits: Limits,
   depth: number,
@@ -66,11 +94,6 @@ async function entryPieces(
 ): Promise<void> {
   if (e.compressedSize <= 0 || !r.has(dataAt, 1)) return;
   const length = Math.min(e.compressedSize, r.size - dataAt);
-  if (e.method !== STORED || (e.flags & 1) !== 0) {
-    // Compressed or encrypted: either way, bytes the generated banks will not hold.
-    pieces.push({ start: dataAt, length, kind: 'compressed', name: e.name });
-    return;
-  }
   if (depth + 1 <= limits.maxDepth) {
     const found = await inner(r.sub(dataAt, length), depth + 1);
     if (found !== undefined && found.pieces.length > 0) {
@@ -87,7 +110,7 @@ async function entryPieces(
 }
 
 /** The entries of the central directory, or undefined when there is no usable one. */
-async function centralDirectory(r: Reader, limits: Limits, notes: string[]): Promise<Entry[] | undefined> {
+async function centralDirectory(r: Reader, limits: Limits, notes: string[]): Promise<{ entries: Entry[]; directoryAt: number } | undefined> {
   const tailLen = Math.min(r.size, END_SEARCH);
   const tail = await r.bytes(r.size - tailLen, tailLen);
   if (tail === undefined) return undefined;
@@ -116,7 +139,7 @@ async function centralDirectory(r: Reader, limits: Limits, notes: string[]): Pro
       }
     }
   }
-  if (count === 0) return [];
+  if (count === 0) return { entries: [], directoryAt: endPos };
   // Self-extracting archives have a prefix the offsets do not count: the directory ends
   // where the end record starts, which gives the shift.
   let shift = 0;
@@ -155,7 +178,7 @@ async function centralDirectory(r: Reader, limits: Limits, notes: string[]): Pro
     entries.push(e);
     o = next;
   }
-  return entries;
+  return { entries, directoryAt: cdAt };
 }
 
 /** Reads the ZIP64 extended information (header 0x0001) for the fields set to 0xffffffff. */
@@ -204,9 +227,10 @@ async function walkLocal(r: Reader, limits: Limits, depth: number, inner: Inner,
       return;
     }
     const dataAt = at + 30 + nameLen + extraLen;
-    await entryPieces(r, limits, depth, inner, e, dataAt, pieces, notes);
     let next = dataAt + e.compressedSize;
     if ((flags & FLAG_DESCRIPTOR) !== 0) next += (await startsWith(r, next, DESCRIPTOR)) ? 16 : 12;
+    if (isStored(e)) await storedPieces(r, limits, depth, inner, e, dataAt, pieces, notes);
+    else if (r.has(at, 1)) pieces.push({ start: at, length: Math.min(next, r.size) - at, kind: 'compressed', name: e.name });
     if (!Number.isSafeInteger(next) || next <= at) return;
     at = next;
   }
