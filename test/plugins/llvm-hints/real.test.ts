@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hintsFor, type ByteSource, type HintResult } from '../../../plugins/llvm-hints/index.js';
+// @ts-expect-error: a JavaScript module without declarations
+import * as fx from '../../../fixtures/llvm-hints/binaries.mjs';
 import { tempDir } from '../../helpers/tmp.js';
 import { expectWellFormed } from './support.js';
 
@@ -412,6 +414,62 @@ describe('containers made by real tools', () => {
       const out = `${input}.${ext}`;
       const r = await analyse(out);
       expect(r.regions).toEqual([{ start: 0, length: statSync(out).size, kind: 'compressed' }]);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// Time
+
+describe('time taken', () => {
+  /** The median of 15 analyses through a source that opens the file for each read, as the compiler's input does. */
+  async function median(path: string): Promise<{ ms: number; first: number; r: HintResult }> {
+    const times: number[] = [];
+    let r: HintResult | undefined;
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      r = await hintsFor(fileSource(path));
+      times.push(performance.now() - t0);
+    }
+    const first = times[0]!;
+    times.sort((a, b) => a - b);
+    return { ms: times[7]!, first, r: r! };
+  }
+
+  const big = join(tmp.dir, 'big.elf');
+  const bigElf = () => {
+    const f = fx.elf({
+      bits: 64,
+      little: true,
+      machine: 62,
+      sections: [
+        { name: '.text', type: fx.SHT.PROGBITS, flags: fx.SHF.ALLOC | fx.SHF.EXECINSTR, data: fx.filler(8 << 20, 1) },
+        { name: '.rodata', type: fx.SHT.PROGBITS, flags: fx.SHF.ALLOC, data: fx.filler(2 << 20, 2) },
+      ],
+    });
+    writeFileSync(big, f.bytes);
+    return big;
+  };
+  const real10 = ['/usr/bin/gdb', '/usr/bin/ctest', '/usr/bin/cpack'].find((p) => existsSync(p) && statSync(p).size >= 10e6 && isElf(readFileSync(p).subarray(0, 4)));
+  const cases: [string, () => string | undefined][] = [
+    ['/usr/bin/perl', () => (existsSync('/usr/bin/perl') ? '/usr/bin/perl' : undefined)],
+    ['a generated 10 MB ELF', bigElf],
+    [`a real ELF of 10 MB or more (${real10 ?? 'none found'})`, () => real10],
+    ["node's own binary", () => process.execPath],
+  ];
+  for (const [what, make] of cases) {
+    it(`${what}: a few reads of headers, well under 250 ms`, async (ctx) => {
+      const path = make();
+      if (path === undefined) {
+        skip(`${what}: not found`);
+        ctx.skip();
+        return;
+      }
+      const { ms, first, r } = await median(path);
+      console.log(`${what}: ${statSync(path).size} bytes, median ${ms.toFixed(2)} ms (first ${first.toFixed(2)} ms), ${r.reads} reads, ${r.bytesRead} bytes read, ${r.regions.length} regions`);
+      expect(ms).toBeLessThan(250);
+      expect(r.reads).toBeLessThanOrEqual(8);
+      expect(r.bytesRead).toBeLessThan(256 << 10);
     });
   }
 });
