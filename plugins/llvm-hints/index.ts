@@ -18,7 +18,7 @@ import type { Limits } from './types.js';
 export { hintsFor, hintsForBytes, resolveLimits, type HintResult } from './hints.js';
 export { normalise, wellFormed } from './regions.js';
 export { bytesSource, type ByteSource } from './reader.js';
-export { DEFAULT_LIMITS, HINTS_VERSION, HINT_KINDS, type Arch, type Endian, type HintKind, type HintRegion, type Limits, type Piece } from './types.js';
+export { ARCHES, DEFAULT_LIMITS, HINTS_VERSION, HINT_KINDS, type Arch, type Endian, type HintKind, type HintRegion, type Limits, type Piece } from './types.js';
 
 export interface LlvmHintsOptions extends Partial<Limits> {
   /**
