@@ -22,9 +22,10 @@ export { ARCHES, DEFAULT_LIMITS, HINTS_VERSION, HINT_KINDS, type Arch, type Endi
 
 export interface LlvmHintsOptions extends Partial<Limits> {
   /**
-   * When the input is a ZIP, PNG or JPEG file that this plugin could take apart, drop the
-   * whole-file 'compressed' region an earlier tap (pfsc's built-in sniff) added, so that the
-   * finer regions (stored entries, headers) count. Default true.
+   * When the input is a ZIP, PNG or JPEG file that this plugin took apart completely (the
+   * analysis left no notes), drop the whole-file 'compressed' region an earlier tap (pfsc's
+   * built-in sniff) added, so that the finer regions (stored entries, headers) count.
+   * Default true.
    */
   refineWholeFile?: boolean;
   /** Add a compilation warning when the analysis stopped early (a limit, a damaged table). Default true. */
@@ -64,7 +65,9 @@ export class LlvmHints implements PfscPlugin {
 
   private add(c: Compilation, result: HintResult): void {
     const size = c.input.size;
-    if (this.refineWholeFile && result.format !== undefined && REFINED.has(result.format) && result.regions.length > 0) {
+    // Only a complete analysis replaces the coarse hint: a partial one leaves entries unmarked.
+    const complete = result.notes.length === 0;
+    if (this.refineWholeFile && complete && result.format !== undefined && REFINED.has(result.format) && result.regions.length > 0) {
       for (let i = c.regions.length - 1; i >= 0; i--) {
         const r = c.regions[i]!;
         if (r.kind === 'compressed' && r.start === 0 && r.length === size) c.regions.splice(i, 1);

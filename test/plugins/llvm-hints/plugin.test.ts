@@ -66,6 +66,13 @@ describe('the llvm-hints plugin in build()', () => {
     const keep = new RegionProbe();
     await roundTrip(input, [new LlvmHints({ refineWholeFile: false }), keep]);
     expect(keep.regions[0]).toEqual({ start: 0, length: z.bytes.length, kind: 'compressed' });
+
+    // A partial analysis (here: cut by maxEntries) keeps the coarse region beside its own.
+    const partial = new RegionProbe();
+    const r = await roundTrip(input, [new LlvmHints({ maxEntries: 2 }), partial]);
+    expect(partial.regions[0]).toEqual({ start: 0, length: z.bytes.length, kind: 'compressed' });
+    expect(partial.regions.length).toBeGreaterThan(1);
+    expect(r.warnings.some((w) => /^llvm-hints: zip: entries cut at 2/.test(w))).toBe(true);
   });
 
   it('hostile headers: the build succeeds, with a warning naming the plugin', async () => {
