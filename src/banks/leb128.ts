@@ -44,66 +44,58 @@ export function lebRunLength(signed: boolean, from: bigint, step: bigint, count:
   return total;
 }
 
-/** Writes the LEB128 forms of the run into the sink, stopping when it is full. */
-export function emitLeb(signed: boolean, from: bigint, step: bigint, count: number, sink: Sink): void {
-  const last = from + BigInt(count - 1) * step;
-  const safe = (v: bigint): boolean => v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
-  if (safe(from) && safe(last) && (count <= 1 || safe(step))) {
-    emitSafe(signed, Number(from), Number(step), count, sink);
-    return;
-  }
-  let v = from;
-  for (let i = 0; i < count && sink.pos < sink.end; i++, v += step) {
-    if (signed) putSignedBig(v, sink);
-    else putUnsignedBig(v, sink);
-  }
+/**
+ * Values are kept as v = H * 2^28 + L with 0 <= L < 2^28: the first four 7-bit groups come
+ * from L, the rest from H, and every part stays a safe integer for any 64-bit value.
+ */
+const LOW_BITS = 28;
+const LOW = 2 ** LOW_BITS;
+
+function split(v: bigint): [number, number] {
+  return [Number(v >> BigInt(LOW_BITS)), Number(v & BigInt(LOW - 1))];
 }
 
-/** The run with every value a safe integer: plain number arithmetic, which is exact there. */
-function emitSafe(signed: boolean, from: number, step: number, count: number, sink: Sink): void {
+/** Writes the LEB128 forms of the run into the sink, stopping when it is full. */
+export function emitLeb(signed: boolean, from: bigint, step: bigint, count: number, sink: Sink): void {
+  let [h, l] = split(from);
+  const [sh, sl] = split(step);
   const out = sink.out;
   const end = sink.end;
   let pos = sink.pos;
-  let v = from;
-  for (let i = 0; i < count && pos < end; i++, v += step) {
-    let x = v;
-    if (!signed) {
-      while (x >= 128 && pos < end) {
-        out[pos++] = 0x80 | x % 128;
-        x = Math.floor(x / 128);
+  for (let i = 0; i < count && pos < end; i++) {
+    let low = l;
+    let done = false;
+    for (let j = 1; j <= 4 && pos < end; j++) {
+      const b = low & 0x7f;
+      low >>>= 7;
+      if (signed) {
+        // What is left, H * 2^(28-7j) + low, is 0 or -1 exactly when H is and low is all 0s or 1s.
+        const sign = (b & 0x40) !== 0;
+        done = (!sign && h === 0 && low === 0) || (sign && h === -1 && low === 2 ** (LOW_BITS - 7 * j) - 1);
+      } else {
+        done = h === 0 && low === 0;
       }
-      if (pos < end) out[pos++] = x;
-      continue;
-    }
-    for (;;) {
-      const q = Math.floor(x / 128);
-      const b = x - q * 128;
-      const done = (q === 0 && (b & 0x40) === 0) || (q === -1 && (b & 0x40) !== 0);
-      if (pos >= end) break;
       out[pos++] = done ? b : b | 0x80;
       if (done) break;
-      x = q;
     }
+    if (!done) {
+      let x = h;
+      for (;;) {
+        if (pos >= end) break;
+        const q = Math.floor(x / 128);
+        const b = x - q * 128;
+        const last = signed ? (q === 0 && b < 64) || (q === -1 && b >= 64) : q === 0;
+        out[pos++] = last ? b : b | 0x80;
+        if (last) break;
+        x = q;
+      }
+    }
+    l += sl;
+    if (l >= LOW) {
+      l -= LOW;
+      h += 1;
+    }
+    h += sh;
   }
   sink.pos = pos;
-}
-
-function putUnsignedBig(v: bigint, sink: Sink): void {
-  let x = v;
-  while (x >= 128n) {
-    sink.put(Number(x & 0x7fn) | 0x80);
-    x >>= 7n;
-  }
-  sink.put(Number(x));
-}
-
-function putSignedBig(v: bigint, sink: Sink): void {
-  let x = v;
-  for (;;) {
-    const b = Number(x & 0x7fn);
-    x >>= 7n;
-    const done = (x === 0n && (b & 0x40) === 0) || (x === -1n && (b & 0x40) !== 0);
-    sink.put(done ? b : b | 0x80);
-    if (done) return;
-  }
 }

@@ -22,7 +22,7 @@ export const MAX_NUMBER_LENGTH = 64;
 export const MAX_DEBRUIJN_LENGTH = 2 ** 26;
 
 /** Most sample digests in a header. */
-export const MAX_SAMPLES = 65536;
+export const MAX_SAMPLES = 4096;
 
 /** Longest `name` in a header, in bytes. */
 export const MAX_NAME = 64;

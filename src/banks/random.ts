@@ -40,15 +40,17 @@ export function emitRandom(seed: Uint8Array, length: number, alphabet: Uint8Arra
     }
     return;
   }
-  // Keystream bytes b >= t are skipped, so that b mod k is uniform over the alphabet.
+  // Keystream bytes s >= t are skipped (map -1), so that s mod k is uniform over the alphabet.
   const k = alphabet.length;
   const t = 256 - (256 % k);
+  const map = new Int16Array(256);
+  for (let b = 0; b < 256; b++) map[b] = b < t ? (alphabet[b % k] as number) : -1;
   let pos = sink.pos;
   while (pos < end) {
     const block = cipher.update(zeros.subarray(0, Math.min(CHUNK, Math.max(256, end - pos))));
     for (let i = 0; i < block.length && pos < end; i++) {
-      const b = block[i] as number;
-      if (b < t) out[pos++] = alphabet[b % k] as number;
+      const v = map[block[i] as number] as number;
+      if (v >= 0) out[pos++] = v;
     }
   }
   sink.pos = pos;
