@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileBank, emitBank, parseBank } from '../../src/banks/index.js';
+import { mulberry32 } from '../helpers/random.js';
 import { ascii, bankErrorOf, fromHex, hex, keystreamRef, slebRef, ulebRef } from './support.js';
 
 const run = (body: string, limit?: number): Uint8Array => compileBank(`bank 1\n${body}\n`, limit === undefined ? {} : { limit });
@@ -126,6 +127,31 @@ describe('uleb128 and sleb128', () => {
     for (const text of ['uleb128 from 0 step 3 count 100000', 'sleb128 from -50000 step 7 count 20000', `uleb128 from ${(1n << 64n) - 1n} step -${1n << 44n} count 9000`]) {
       const p = parseBank(`bank 1 ${text}`);
       expect(p.length, text).toBe(run(text).length);
+    }
+  });
+  it('run lengths over random runs equal the sum of the encodings', () => {
+    const rnd = mulberry32(77);
+    const big = (bits: number): bigint => {
+      let v = 0n;
+      for (let i = 0; i < bits; i += 16) v = (v << 16n) | BigInt(Math.floor(rnd() * 65536));
+      return v & ((1n << BigInt(bits)) - 1n);
+    };
+    for (let t = 0; t < 400; t++) {
+      const signed = rnd() < 0.5;
+      const count = 1 + Math.floor(rnd() * 40);
+      const from = signed ? big(1 + Math.floor(rnd() * 63)) * (rnd() < 0.5 ? -1n : 1n) : big(1 + Math.floor(rnd() * 64));
+      // A step that keeps the last value in range.
+      const lo = signed ? -(1n << 63n) : 0n;
+      const hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
+      const room = (rnd() < 0.5 ? hi - from : from - lo) / BigInt(Math.max(1, count - 1));
+      const mag = room > 0n ? big(1 + Math.floor(rnd() * 64)) % (room + 1n) : 0n;
+      const step = hi - from >= from - lo ? mag : -mag;
+      const text = `bank 1 ${signed ? 'sleb128' : 'uleb128'} from ${from} step ${step} count ${count}`;
+      let want = 0;
+      for (let i = 0; i < count; i++) want += (signed ? slebRef : ulebRef)(from + BigInt(i) * step).length;
+      const out = compileBank(text);
+      expect(out.length, text).toBe(want);
+      expect(parseBank(text).length, text).toBe(want);
     }
   });
   it('every value must be in range', () => {
