@@ -1,6 +1,6 @@
 /**
  * Byte sources (a byte, a range, a string, a hex string) and alphabets made of them
- * (docs/BANKS.md, "Literals" and "Alphabets").
+ * (docs/BANKS.md, sections 5.1 and 6.5).
  */
 import type { AlphabetNode, ByteSourceNode } from './ast.js';
 import { bankError } from './bank-error.js';

@@ -1,7 +1,6 @@
 /**
- * Constructs with clauses (docs/BANKS.md, "Counted sequences", "LEB128 runs", "de Bruijn
- * sequences", "Random runs"): which clauses each takes, their ranges, and the length each
- * makes, all before any byte is made.
+ * Constructs with clauses (docs/BANKS.md, section 6): which clauses each takes, their
+ * ranges, and the length each makes, all before any byte is made.
  */
 import type { ClauseNode, PrimaryNode, SourceToken } from './ast.js';
 import { bankError } from './bank-error.js';

@@ -1,4 +1,4 @@
-/** The version line and header fields (docs/BANKS.md, "Header"). */
+/** The version line and header fields (docs/BANKS.md, sections 3 and 4). */
 import type { FieldNode, FileNode } from './ast.js';
 import { bankError, describeToken } from './bank-error.js';
 import { BANK_LANGUAGE_VERSION, MAX_BANK_OUTPUT, MAX_NAME, MAX_SAMPLES } from './limits.js';

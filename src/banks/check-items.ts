@@ -1,5 +1,5 @@
 /**
- * Items and groups (docs/BANKS.md, "Body"): literals, groups, repeats and alignment, with
+ * Items and groups (docs/BANKS.md, section 5): literals, groups, repeats and alignment, with
  * every length worked out and bounded before anything is made.
  */
 import type { ItemNode, PrimaryNode, SourcePosition } from './ast.js';

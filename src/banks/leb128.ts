@@ -1,5 +1,5 @@
 /**
- * LEB128 runs (docs/BANKS.md, "uleb128 and sleb128"): the length of a run in closed form,
+ * LEB128 runs (docs/BANKS.md, section 6.2): the length of a run in closed form,
  * so a run's size is known before any byte is made, and the encoder.
  */
 import { pow2 } from './numbers.js';

@@ -1,5 +1,5 @@
 /**
- * The tokens of the bank language (docs/BANKS.md, "Lexical structure"). Whitespace, line
+ * The tokens of the bank language (docs/BANKS.md, section 2). Whitespace, line
  * breaks and `#` comments separate tokens and are otherwise ignored.
  */
 import type { IToken, Lexer as LexerType, TokenType } from 'chevrotain';

@@ -1,4 +1,4 @@
-/** The bank language's limits (docs/BANKS.md, "Limits"). */
+/** The bank language's limits (docs/BANKS.md, section 7). */
 
 /** The language version this implementation reads (`bank 1`). */
 export const BANK_LANGUAGE_VERSION = 1;

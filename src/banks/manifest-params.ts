@@ -1,5 +1,5 @@
 /**
- * A bank file inside a manifest (docs/BANKS.md, "In a manifest"): manifest parameters are
+ * A bank file inside a manifest (docs/BANKS.md, section 9): manifest parameters are
  * strings of at most 256 printable ASCII characters, so the text is escaped (every UTF-8 byte
  * outside 0x20..0x7e, and `%`, as `%hh`) and cut into `text00`, `text01`, ... of 256
  * characters each, next to the SHA-256 of its UTF-8 bytes. The form is canonical: one text

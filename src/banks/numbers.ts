@@ -1,5 +1,5 @@
 /**
- * Number literals (docs/BANKS.md, "Numbers"): decimal or 0x hex, an optional leading `-`,
+ * Number literals (docs/BANKS.md, section 2.1): decimal or 0x hex, an optional leading `-`,
  * single `_` between digits; read exactly as BigInts, then checked against each use's range.
  */
 import type { SourceToken } from './ast.js';

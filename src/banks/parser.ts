@@ -1,5 +1,5 @@
 /**
- * The grammar of bank files (docs/BANKS.md, "Grammar"), read into a FileNode:
+ * The grammar of bank files (docs/BANKS.md, section 3), read into a FileNode:
  *
  *     file      := "bank" Number field* item*
  *     field     := "name" String | "content" ContentKind | "size" Number | "samples" Digest+

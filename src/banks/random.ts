@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random runs (docs/BANKS.md, "random"): the keystream of AES-128 in counter
+ * Seeded pseudo-random runs (docs/BANKS.md, section 6.4): the keystream of AES-128 in counter
  * mode, keyed by the seed, taken raw or mapped onto an alphabet by rejection.
  *
  *     key    = SHA-256("pfsc-bank-random-v1\n" || seed)[0..16)

@@ -1,5 +1,5 @@
 /**
- * String and hex string literals (docs/BANKS.md, "Strings"): a string's characters as UTF-8,
+ * String and hex string literals (docs/BANKS.md, section 5.1): a string's characters as UTF-8,
  * with backslash escapes; a hex string's digit pairs as bytes.
  */
 import type { SourceToken } from './ast.js';

@@ -1,5 +1,5 @@
 /**
- * Counted sequences of words (docs/BANKS.md, "u8 ... u64be"): word i is
+ * Counted sequences of words (docs/BANKS.md, section 6.1): word i is
  * (from + i*step) mod 2^(8*width), written little- or big-endian.
  */
 import { pow2 } from './numbers.js';
