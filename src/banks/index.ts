@@ -11,7 +11,8 @@ export type { BankContent, BankHeader, BankNode, BankProgram } from './program.j
 export { compileBank, parseBank, type BankOptions } from './compile.js';
 export { emitBank } from './emit.js';
 export { bankRandomKey } from './random.js';
-export { BANK_TEXT_CHUNK, BANK_TEXT_PARAMS, bankParams, bankTextFromParams, MAX_ESCAPED_BANK_TEXT } from './manifest-params.js';
+export { BANK_TEXT_CHUNK, BANK_TEXT_PARAMS, bankTextFromParams, escapeBankParams, MAX_ESCAPED_BANK_TEXT } from './manifest-params.js';
+export { bankParams } from './bank-params.js';
 export {
   BANK_LANGUAGE_VERSION,
   DEFAULT_BANK_LIMIT,

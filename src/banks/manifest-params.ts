@@ -10,7 +10,6 @@ import { paramError } from '../blob/params.js';
 import type { BankParams } from '../blob/types.js';
 import { PfscError } from '../errors.js';
 import { bankError, positionAt } from './bank-error.js';
-import { parseBank } from './compile.js';
 
 /** Characters per text parameter. */
 export const BANK_TEXT_CHUNK = 256;
@@ -26,11 +25,10 @@ const isPlain = (b: number): boolean => b >= 0x20 && b <= 0x7e && b !== 0x25;
 const textKey = (i: number): string => `text${String(i).padStart(2, '0')}`;
 
 /**
- * The manifest parameters of a bank file: `sha256` and `text00`... Checks the text first
- * (PFSC_BANK_INVALID, as parseBank would), and that its escaped form fits a manifest.
+ * The manifest parameters of a bank file: `sha256` and `text00`... Checks that its escaped
+ * form fits a manifest, not the program (bankParams in src/banks/bank-params.ts does both).
  */
-export function bankParams(text: string): BankParams {
-  parseBank(text);
+export function escapeBankParams(text: string): BankParams {
   const bytes = Buffer.from(text, 'utf8');
   let escaped = '';
   let chars = 0;

@@ -68,6 +68,7 @@ export {
   buildBlob,
   describeBlob,
   generateBank,
+  prepareGenerators,
   generateBase,
   openBlob,
   resolveManifest,

@@ -124,7 +124,29 @@ export async function resolveManifest(opts: ResolveOptions = {}): Promise<Resolv
   return finish(base, refs, registry);
 }
 
-/** The bytes of one generated bank, made by its generator. */
+/**
+ * Awaits prepare() of every generator a manifest's banks use: generateBank and generateBase
+ * need it first (openBlob does it before it generates).
+ */
+export async function prepareGenerators(manifest: Pick<Manifest, 'banks'>, registry: BankRegistry = defaultRegistry()): Promise<void> {
+  const kinds = new Set(manifest.banks.map((b) => b.kind));
+  for (const kind of kinds) {
+    const gen = registry.get(kind);
+    if (gen.prepare !== undefined) await runGeneratorAsync(kind, () => gen.prepare!());
+  }
+}
+
+async function runGeneratorAsync(kind: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof PfscError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new PfscError('PFSC_PLUGIN', `bank generator ${kind} failed to prepare: ${msg}`, { cause: e });
+  }
+}
+
+/** The bytes of one generated bank, made by its generator (after prepareGenerators). */
 export function generateBank(
   bank: BankSpec,
   seed: string,
@@ -201,7 +223,10 @@ export async function openBlob(opts: OpenOptions = {}): Promise<Blob> {
   const loadBase = async (): Promise<Uint8Array> => {
     const key = blobCacheKey(resolved.baseId);
     let made: Buffer | undefined;
-    const make = () => (made = generateBase(base, registry, opts.onProgress));
+    const make = async () => {
+      await prepareGenerators(base, registry);
+      return (made = generateBase(base, registry, opts.onProgress));
+    };
     let bytes: Buffer;
     let cache: PfscCache | undefined;
     try {
@@ -215,7 +240,7 @@ export async function openBlob(opts: OpenOptions = {}): Promise<Blob> {
     } catch (e) {
       if (!(e instanceof PfscError) || e.code !== 'PFSC_CACHE') throw e;
       opts.onWarning?.(`${e.message}; generating the blob without the cache`);
-      bytes = made ?? make();
+      bytes = made ?? (await make());
     } finally {
       cache?.close();
     }

@@ -73,11 +73,17 @@ export interface BankGenerator {
    * hold). Such a kind cannot appear in a manifest's `banks`; generate() is never called.
    */
   external?: boolean;
+  /**
+   * Loads what generate() needs, when that is costly to load (a parser, say): awaited once
+   * before this kind's banks are generated (see prepareGenerators), never for validate().
+   */
+  prepare?(): Promise<void>;
   /** Throws PfscError PFSC_MANIFEST_INVALID with a clear message on bad parameters. */
   validate(params: BankParams, size: number): void;
   /**
    * Fills out (length = size) deterministically from params, the manifest seed and the
-   * bank's name. Only called after validate() accepted the same params and size.
+   * bank's name. Only called after validate() accepted the same params and size, and after
+   * prepare(), when the generator has one, settled.
    */
   generate(out: Uint8Array, params: BankParams, seed: string, ctx?: GenerateContext): void;
 }

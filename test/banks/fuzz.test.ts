@@ -120,7 +120,8 @@ describe('fuzzed bank files', () => {
     expect(total, 'all cases (ms)').toBeLessThan(60000);
   });
 
-  it('mutated manifest parameters: bytes, PFSC_MANIFEST_INVALID or PFSC_BANK_INVALID', () => {
+  it('mutated manifest parameters: bytes, PFSC_MANIFEST_INVALID or PFSC_BANK_INVALID', async () => {
+    await bankGenerator.prepare!();
     const rnd = mulberry32(SEED + 1);
     const pick = (n: number): number => Math.floor(rnd() * n);
     const failures: string[] = [];

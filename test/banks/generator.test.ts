@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankParams, bankTextFromParams, MAX_ESCAPED_BANK_TEXT } from '../../src/banks/index.js';
-import { canonicalManifest, defaultRegistry, generateBank, generateBase, manifestBlobId, toHex, validateManifest, type BankParams } from '../../src/blob/index.js';
+import { canonicalManifest, defaultRegistry, generateBank, generateBase, prepareGenerators, manifestBlobId, toHex, validateManifest, type BankParams } from '../../src/blob/index.js';
 import { compileBlobModule, removeTempDirs, runNodeScript } from '../blob/support.js';
 import { ascii, bankErrorOf, hex, keystreamRef } from './support.js';
 
@@ -90,6 +90,7 @@ describe('parameters', () => {
 
 describe('in a manifest', () => {
   const registry = defaultRegistry();
+  beforeAll(() => prepareGenerators({ banks: [{ kind: 'bank' }] as never }, registry));
   it('is a registered kind, version 1, content kind data', () => {
     const gen = registry.get('bank');
     expect([gen.kind, gen.version, gen.contentKind]).toEqual(['bank', 1, 'data']);
@@ -117,11 +118,13 @@ describe('in a manifest', () => {
     expect(hex(generateBank(m.banks[0]!, m.seed, registry))).toBe(hex(keystreamRef('big', 16)));
     expect(performance.now() - t0).toBeLessThan(1000);
   });
-  it('a bank file that does not compile is PFSC_BANK_INVALID, naming the bank', () => {
+  it('a bank file that does not compile is PFSC_BANK_INVALID when generated, naming the bank', () => {
     const p = bankParams('bank 1 0');
     const broken = { sha256: sha('bank 1 256'), text00: 'bank 1 256' };
-    const e = bankErrorOf(() => validateManifest(manifest([{ name: 'ok', size: 1, params: p }, { name: 'bad', size: 1, params: broken }])));
-    expect(e.message).toBe('banks[1] (kind bank): bank line 1, column 8: a byte must be from 0 to 255, got "256"');
+    // The manifest checks the parameters' form and digest; the program is checked when made.
+    const m = validateManifest(manifest([{ name: 'ok', size: 1, params: p }, { name: 'bad', size: 1, params: broken }]));
+    const e = bankErrorOf(() => generateBank(m.banks[1]!, m.seed, registry));
+    expect(e.message).toBe('bank bad: bank line 1, column 8: a byte must be from 0 to 255, got "256"');
     const e2 = bankErrorOf(() => validateManifest(manifest([{ name: 'b', size: 1, params: { ...p, sha256: '1'.repeat(64) } }])), 'PFSC_MANIFEST_INVALID');
     expect(e2.message).toMatch(/^banks\[0\]\.params\.sha256 does not match the text/);
   });
@@ -165,6 +168,7 @@ describe('two processes', () => {
       import { createHash } from 'node:crypto';
       const b = await import(${JSON.stringify(moduleUrl)});
       const m = b.parseManifestJson(process.argv[1]);
+      await b.prepareGenerators(m);
       const bytes = b.generateBase(m);
       console.log(JSON.stringify({ id: b.toHex(b.manifestBlobId(m)), sha: createHash('sha256').update(bytes).digest('hex'), size: bytes.length }));
     `;
@@ -178,8 +182,20 @@ describe('two processes', () => {
     const ry = JSON.parse(y.stdout.trim()) as Record<string, unknown>;
     expect(rx).toEqual(ry);
     const local = validateManifest(m);
+    await prepareGenerators(local);
     expect(rx.id).toBe(toHex(manifestBlobId(local)));
     expect(rx.size).toBe(4096 + (1 << 20));
     expect(rx.sha).toBe(sha(generateBase(local)));
+  }, 120_000);
+
+  it('refuse to generate before prepare() loaded the bank language, as an internal error', async () => {
+    const m = manifest([{ name: 'mine', size: 16, params: bankParams('bank 1 "abc"') }]);
+    const script = `
+      const b = await import(${JSON.stringify(moduleUrl)});
+      try { b.generateBase(b.parseManifestJson(process.argv[1])); console.log('generated'); }
+      catch (e) { console.log(e.code + ' ' + e.message); }
+    `;
+    const r = await runNodeScript(script, [JSON.stringify(m)]);
+    expect(r.stdout.trim()).toBe('PFSC_INTERNAL the bank generator ran before prepare() loaded the bank language');
   }, 120_000);
 });
