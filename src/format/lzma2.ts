@@ -11,7 +11,9 @@
  * decoding stops as soon as the output would pass the declared length.
  */
 import { encodeWithXz } from './xz-encoder.js';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { LZMA2_MAX_DICT, LZMA2_MIN_DICT } from './constants.js';
 import { fail } from './fail.js';
 
@@ -57,12 +59,44 @@ interface LzmaNative {
   PRESET_LEVEL_MASK: number;
 }
 
-const lzma = createRequire(import.meta.url)('lzma-native') as LzmaNative;
+const requireCjs = createRequire(import.meta.url);
 
-/** liblzma's preset flag for the extreme variant of a level. */
-export const LZMA_PRESET_EXTREME: number = lzma.PRESET_EXTREME;
+/**
+ * lzma-native's compiled binding, loaded straight from where its package keeps it: its
+ * entry point finds the binding with node-gyp-build and wraps it in streams, which cost a
+ * replay about 20 ms of module loading for nothing (the synchronous coding here needs only
+ * the binding). Loaded on first use; the whole package when the binding is elsewhere.
+ */
+let binding: LzmaNative | undefined;
+function lzmaBinding(): LzmaNative {
+  if (binding === undefined) {
+    let dir: string | undefined;
+    try {
+      dir = dirname(requireCjs.resolve('lzma-native/package.json'));
+    } catch {
+      dir = undefined;
+    }
+    const candidates = dir === undefined ? [] : [
+      join(dir, 'build', 'Release', 'lzma_native.node'),
+      join(dir, 'prebuilds', `${process.platform}-${process.arch}`, 'node.napi.node'),
+    ];
+    const found = candidates.find((p) => existsSync(p));
+    binding = (found !== undefined ? requireCjs(found) : requireCjs('lzma-native')) as LzmaNative;
+  }
+  return binding;
+}
+
+/** The whole package (with its stream wrappers), for the asynchronous encoder. */
+function lzmaPackage(): LzmaNative {
+  return requireCjs('lzma-native') as LzmaNative;
+}
+
+/** liblzma's preset flag for the extreme variant of a level (LZMA_PRESET_EXTREME, 1 << 31). */
+export const LZMA_PRESET_EXTREME = 0x80000000;
+/** liblzma's LZMA_PRESET_LEVEL_MASK. */
+const PRESET_LEVEL_MASK = 0x1f;
 /** The preset the encoder uses unless told otherwise: 9 | EXTREME, as `xz -9e`. */
-export const DEFAULT_LZMA_PRESET: number = 9 | lzma.PRESET_EXTREME;
+export const DEFAULT_LZMA_PRESET: number = 9 | LZMA_PRESET_EXTREME;
 
 /** Dictionary size for a stream of `rawLen` bytes: a power of two >= rawLen, clamped to [4 KiB, 64 MiB]. */
 export function lzma2DictSize(rawLen: number): number {
@@ -76,26 +110,26 @@ export function lzma2DictSize(rawLen: number): number {
  * PRESET_EXTREME), with the dictionary size replaced by `dictSize`.
  */
 export function lzmaPresetOptions(preset: number, dictSize: number): LzmaOptions {
-  const level = preset & lzma.PRESET_LEVEL_MASK;
-  const flags = preset & ~lzma.PRESET_LEVEL_MASK;
-  if (!Number.isInteger(preset) || level > 9 || (flags & ~lzma.PRESET_EXTREME) !== 0) {
+  const level = preset & PRESET_LEVEL_MASK;
+  const flags = preset & ~PRESET_LEVEL_MASK;
+  if (!Number.isInteger(preset) || level > 9 || (flags & ~LZMA_PRESET_EXTREME) !== 0) {
     throw new RangeError(`unsupported LZMA preset ${preset}`);
   }
   const o: LzmaOptions = { dictSize, lc: 3, lp: 0, pb: 2, mode: 0, mf: 0, niceLen: 0, depth: 0 };
   if (level <= 3) {
-    o.mode = lzma.MODE_FAST;
-    o.mf = level === 0 ? lzma.MF_HC3 : lzma.MF_HC4;
+    o.mode = lzmaBinding().MODE_FAST;
+    o.mf = level === 0 ? lzmaBinding().MF_HC3 : lzmaBinding().MF_HC4;
     o.niceLen = level <= 1 ? 128 : 273;
     o.depth = [4, 8, 24, 48][level]!;
   } else {
-    o.mode = lzma.MODE_NORMAL;
-    o.mf = lzma.MF_BT4;
+    o.mode = lzmaBinding().MODE_NORMAL;
+    o.mf = lzmaBinding().MF_BT4;
     o.niceLen = level === 4 ? 16 : level === 5 ? 32 : 64;
     o.depth = 0;
   }
-  if (flags & lzma.PRESET_EXTREME) {
-    o.mode = lzma.MODE_NORMAL;
-    o.mf = lzma.MF_BT4;
+  if (flags & LZMA_PRESET_EXTREME) {
+    o.mode = lzmaBinding().MODE_NORMAL;
+    o.mf = lzmaBinding().MF_BT4;
     if (level === 3 || level === 5) {
       o.niceLen = 192;
       o.depth = 0;
@@ -121,7 +155,7 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 }
 
 function encodeSync(raw: Uint8Array, filters: FilterSpec): Uint8Array {
-  const s = new lzma.Stream();
+  const s = new (lzmaBinding().Stream)();
   s.rawEncoder_(filters);
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -145,7 +179,7 @@ function encodeSync(raw: Uint8Array, filters: FilterSpec): Uint8Array {
 
 function encodeAsync(raw: Uint8Array, filters: FilterSpec): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const stream = lzma.createStream('rawEncoder', { synchronous: false, filters });
+    const stream = lzmaPackage().createStream('rawEncoder', { synchronous: false, filters });
     const parts: Uint8Array[] = [];
     let total = 0;
     stream.on('data', (chunk) => {
@@ -162,21 +196,44 @@ function encodeAsync(raw: Uint8Array, filters: FilterSpec): Promise<Uint8Array> 
  * Compresses `raw` (non-empty) as a raw LZMA2 stream with the format's dictionary size
  * for its length and the options of `preset`.
  */
+/**
+ * Small streams coded lately, by content: the plan stage codes a block under several planner
+ * settings, whose streams are often the same bytes (typescript.js against its old version:
+ * 12 plans, 180 small encodes), and encoding is deterministic.
+ */
+const smallMemo = new Map<string, Uint8Array>();
+let smallMemoBytes = 0;
+const SMALL_MEMO_LIMIT = 4 * 1024 * 1024;
+
+function remember(key: string, coded: Uint8Array): void {
+  smallMemo.set(key, coded);
+  smallMemoBytes += key.length + coded.length;
+  while (smallMemoBytes > SMALL_MEMO_LIMIT) {
+    const [oldKey, oldValue] = smallMemo.entries().next().value as [string, Uint8Array];
+    smallMemo.delete(oldKey);
+    smallMemoBytes -= oldKey.length + oldValue.length;
+  }
+}
+
 export async function encodeLzma2(raw: Uint8Array, preset: number = DEFAULT_LZMA_PRESET): Promise<Uint8Array> {
   const dictSize = lzma2DictSize(raw.length);
   const options = lzmaPresetOptions(preset, dictSize);
   if (raw.length < LITERAL_PROPS_TRIAL_LIMIT) {
+    const key = `${preset}:${Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1')}`;
+    const known = smallMemo.get(key);
+    if (known !== undefined) return known.slice();
     // Small streams (the segment streams, the spill of a small delta) are also tried with
     // fewer literal context bits and no position bits; the smallest wins, the preset's on a tie.
-    let best = encodeSync(raw, [{ id: lzma.FILTER_LZMA2, options }]);
+    let best = encodeSync(raw, [{ id: lzmaBinding().FILTER_LZMA2, options }]);
     for (const [lc, pb] of LITERAL_PROPS_TRIALS) {
-      const c = encodeSync(raw, [{ id: lzma.FILTER_LZMA2, options: { ...options, lc, pb } }]);
+      const c = encodeSync(raw, [{ id: lzmaBinding().FILTER_LZMA2, options: { ...options, lc, pb } }]);
       if (c.length < best.length) best = c;
     }
+    remember(key, best.slice());
     return best;
   }
-  const filters: FilterSpec = [{ id: lzma.FILTER_LZMA2, options }];
-  const viaXz = await encodeWithXz(raw, preset & lzma.PRESET_LEVEL_MASK, (preset & lzma.PRESET_EXTREME) !== 0, dictSize);
+  const filters: FilterSpec = [{ id: lzmaBinding().FILTER_LZMA2, options }];
+  const viaXz = await encodeWithXz(raw, preset & PRESET_LEVEL_MASK, (preset & LZMA_PRESET_EXTREME) !== 0, dictSize);
   if (viaXz !== undefined) return viaXz;
   return raw.length >= ASYNC_ENCODE_THRESHOLD ? encodeAsync(raw, filters) : encodeSync(raw, filters);
 }
@@ -241,9 +298,9 @@ export function decodeLzma2(coded: Uint8Array, rawLen: number, where: string): U
   let produced = 0;
   let overflow = false;
   let error: Error | null = null;
-  const s = new lzma.Stream();
+  const s = new (lzmaBinding().Stream)();
   try {
-    s.rawDecoder_([{ id: lzma.FILTER_LZMA2, options: { dictSize: lzma2DictSize(rawLen) } }]);
+    s.rawDecoder_([{ id: lzmaBinding().FILTER_LZMA2, options: { dictSize: lzma2DictSize(rawLen) } }]);
     s.bufferHandler = (buf, _pc, err) => {
       if (err) error = err;
       else if (buf && buf.length > 0) {

@@ -148,3 +148,13 @@ describe('LZMA2 coding', () => {
     expect(Math.abs(ours - xz) / xz).toBeLessThan(0.001);
   });
 });
+
+describe('liblzma constants', () => {
+  it('are the ones lzma-native exports (the coder loads its binding alone, without them)', async () => {
+    const lzma = createRequire(import.meta.url)('lzma-native') as { PRESET_EXTREME: number; PRESET_LEVEL_MASK: number };
+    const { LZMA_PRESET_EXTREME, DEFAULT_LZMA_PRESET } = await import('../../src/format/lzma2.js');
+    expect(LZMA_PRESET_EXTREME).toBe(lzma.PRESET_EXTREME);
+    expect(DEFAULT_LZMA_PRESET).toBe(9 | lzma.PRESET_EXTREME);
+    expect(DEFAULT_LZMA_PRESET & lzma.PRESET_LEVEL_MASK).toBe(9);
+  });
+});
