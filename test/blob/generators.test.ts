@@ -88,6 +88,20 @@ describe('lfsr', () => {
       } while (s !== 1 && period <= 1 << n);
       expect(isMaximalLfsr(m), `mask ${m.toString(16)}`).toBe(period === 2 ** n - 1);
     }
+    // and over seeded masks of degree 14..20, by running each register round its cycle
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let t = 0; t < 40; t++) {
+      const n = 14 + (t % 7);
+      const m = ((1 << (n - 1)) | (next() & ((1 << (n - 1)) - 1))) >>> 0;
+      let s = 1;
+      let period = 0;
+      do {
+        s = (s >>> 1) ^ (s & 1 ? m : 0);
+        period++;
+      } while (s !== 1 && period <= 2 ** n);
+      expect(isMaximalLfsr(m), `mask ${m.toString(16)}`).toBe(period === 2 ** n - 1);
+    }
     for (const m of [0xb8, 0xd008, 0xe10000, 0x80200003]) expect(isMaximalLfsr(m)).toBe(true);
     expect(isMaximalLfsr(0x80000000)).toBe(false);
     expect(() => bank('lfsr', 4, { taps: '4', tile: 4 })).toThrow(/not a maximal-length/);

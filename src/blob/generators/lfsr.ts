@@ -23,13 +23,6 @@ export function lfsrDegree(mask: number): number {
   return 32 - Math.clz32(mask);
 }
 
-/** Applies the linear map with the given columns (col[i] = image of bit i) to v. */
-function apply(cols: readonly number[], v: number): number {
-  let r = 0;
-  for (let i = 0; i < cols.length; i++) if ((v >>> i) & 1) r ^= cols[i] as number;
-  return r >>> 0;
-}
-
 /** Prime factors of x (x < 2^33), by trial division. */
 function primeFactors(x: number): number[] {
   const out: number[] = [];
@@ -43,17 +36,50 @@ function primeFactors(x: number): number[] {
   return out;
 }
 
-/** Register state after e steps from state 1, by squaring the step map: O(n^2 log e). */
-function stateAfter(mask: number, n: number, e: number): number {
-  let m: number[] = [mask >>> 0];
-  for (let i = 1; i < n; i++) m.push((1 << (i - 1)) >>> 0);
-  let v = 1;
-  while (e > 0) {
-    if (e % 2 === 1) v = apply(m, v);
-    e = Math.floor(e / 2);
-    if (e > 0) m = m.map((col) => apply(m, col));
+/**
+ * The register's step is a linear map M with M e0 = mask and M e(i) = e(i-1), so
+ * v = e(n-1) is a cyclic vector and M^n v = sum of mask bit j times M^(n-1-j) v: M's
+ * characteristic polynomial is p(x) = x^n + sum over set bits j of x^(n-1-j). The
+ * register runs through every nonzero state exactly when x has order 2^n - 1 modulo p,
+ * checked with polynomials of degree < n in 32-bit words (x^n itself never needs a bit).
+ */
+class Gf2Poly {
+  /** p(x) without its x^n term, and the mask of residues (n bits). */
+  private readonly low: number;
+  private readonly top: number;
+  private readonly mask: number;
+
+  constructor(lfsrMask: number, private readonly n: number) {
+    let low = 0;
+    for (let j = 0; j < n; j++) if ((lfsrMask >>> j) & 1) low |= 1 << (n - 1 - j);
+    this.low = low >>> 0;
+    this.top = n - 1;
+    this.mask = n === 32 ? 0xffffffff : (1 << n) - 1;
   }
-  return v;
+
+  /** a * b mod p. */
+  mul(a: number, b: number): number {
+    let r = 0;
+    for (let i = this.top; i >= 0; i--) {
+      const carry = (r >>> this.top) & 1;
+      r = ((r << 1) & this.mask) >>> 0;
+      if (carry) r = (r ^ this.low) >>> 0;
+      if ((b >>> i) & 1) r = (r ^ a) >>> 0;
+    }
+    return r;
+  }
+
+  /** x^e mod p, e < 2^33. */
+  xPow(e: number): number {
+    let result = 1;
+    let base = this.n === 1 ? this.low : 2; // x itself
+    while (e > 0) {
+      if (e % 2 === 1) result = this.mul(result, base);
+      e = Math.floor(e / 2);
+      if (e > 0) base = this.mul(base, base);
+    }
+    return result;
+  }
 }
 
 const maximalMemo = new Map<number, boolean>();
@@ -73,9 +99,10 @@ function checkMaximal(mask: number): boolean {
   const n = lfsrDegree(mask);
   if (n < 2 || n > 32) return false;
   const period = 2 ** n - 1;
-  if (stateAfter(mask, n, period) !== 1) return false;
-  for (const p of primeFactors(period)) {
-    if (stateAfter(mask, n, period / p) === 1) return false;
+  const p = new Gf2Poly(mask >>> 0, n);
+  if (p.xPow(period) !== 1) return false;
+  for (const q of primeFactors(period)) {
+    if (p.xPow(period / q) === 1) return false;
   }
   return true;
 }
