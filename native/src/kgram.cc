@@ -63,20 +63,26 @@ inline uint32_t HashK(const uint8_t* p, unsigned shift) {
  *   2. scatter each entry, with the rest of its hash, into its partition's range of a
  *      scratch array (2^kPartBits write streams, which stay in cache), in entry order;
  *   3. sort each partition by the rest of its hash (a small counting sort in cache) into
- *      the result, writing the partition's bucket starts as it goes.
+ *      the result, writing the partition's bucket starts and each entry's check byte (the 8
+ *      hash bits below the bucket's) as it goes.
  * Every pass keeps entry order within a bucket, so the result is the JavaScript twin's.
  */
 constexpr int kPartBits = 11;
 
 struct Scratch {
   uint32_t* entry = nullptr;  // entry numbers in partition order
-  uint16_t* low = nullptr;    // their hashes' low bits
+  uint32_t* low = nullptr;    // their buckets' low bits, shifted up 8, with the check byte
   size_t n = 0;
   ~Scratch() {
     PagesFree(entry, n * sizeof(uint32_t));
-    PagesFree(low, n * sizeof(uint16_t));
+    PagesFree(low, n * sizeof(uint32_t));
   }
 };
+
+/** The 8 bits of a full hash just below the bucket's (zeros fill in under bit 0). */
+inline uint32_t CheckByte(uint32_t full, unsigned shift) {
+  return (shift >= 8 ? full >> (shift - 8) : full << (8 - shift)) & 255;
+}
 
 template <int K>
 void CountParts(const KgramJob& j, size_t from, size_t to, int lowBits, uint32_t* count) {
@@ -88,11 +94,14 @@ template <int K>
 void ScatterParts(const KgramJob& j, size_t from, size_t to, int lowBits, size_t* cursor, Scratch* s) {
   const uint8_t* seq = j.seq;
   const uint32_t lowMask = (uint32_t{1} << lowBits) - 1;
+  const unsigned shift = j.shift;
   for (size_t e = from; e < to; e++) {
-    uint32_t h = HashK<K>(seq + e * j.step, j.shift);
+    uint32_t full = HashK<K>(seq + e * j.step, 0);
+    uint32_t h = full >> shift;
+    uint32_t check = CheckByte(full, shift);
     size_t at = cursor[h >> lowBits]++;
     s->entry[at] = static_cast<uint32_t>(e);
-    s->low[at] = static_cast<uint16_t>(h & lowMask);
+    s->low[at] = ((h & lowMask) << 8) | check;
   }
 }
 
@@ -106,11 +115,14 @@ void SortParts(const KgramJob& j, const Scratch& s, const size_t* partStart, siz
     int32_t* start = j.start + (p << lowBits);
     if (lowBits == 0) {
       start[0] = static_cast<int32_t>(a);
-      for (size_t x = a; x < b; x++) j.entries[x] = static_cast<int32_t>(s.entry[x]);
+      for (size_t x = a; x < b; x++) {
+        j.entries[x] = static_cast<int32_t>(s.entry[x]);
+        j.check[x] = static_cast<uint8_t>(s.low[x]);
+      }
       continue;
     }
     std::fill(count.begin(), count.end(), 0);
-    for (size_t x = a; x < b; x++) count[s.low[x] + 1]++;
+    for (size_t x = a; x < b; x++) count[(s.low[x] >> 8) + 1]++;
     size_t at = a;
     for (size_t h = 0; h < lowBuckets; h++) {
       start[h] = static_cast<int32_t>(at);
@@ -120,14 +132,19 @@ void SortParts(const KgramJob& j, const Scratch& s, const size_t* partStart, siz
     }
     // count[h + 1] now holds bucket h's offset within the partition.
     int32_t* out = j.entries + a;
-    for (size_t x = a; x < b; x++) out[count[s.low[x] + 1]++] = static_cast<int32_t>(s.entry[x]);
+    uint8_t* check = j.check + a;
+    for (size_t x = a; x < b; x++) {
+      uint32_t to = count[(s.low[x] >> 8) + 1]++;
+      out[to] = static_cast<int32_t>(s.entry[x]);
+      check[to] = static_cast<uint8_t>(s.low[x]);
+    }
   }
 }
 
 template <int K>
 bool BuildSorted(const KgramJob& j) {
   size_t n = j.entries_count;
-  // The low bits travel as 16-bit numbers: wide tables get more partitions.
+  // At most 16 low bucket bits travel, above the check byte: wide tables get more partitions.
   int partBits = std::max(std::min(j.bits, kPartBits), j.bits - 16);
   int lowBits = j.bits - partBits;
   size_t parts = size_t{1} << partBits;
@@ -138,7 +155,7 @@ bool BuildSorted(const KgramJob& j) {
   Scratch s;
   s.n = n;
   s.entry = static_cast<uint32_t*>(PagesAlloc(n * sizeof(uint32_t)));
-  s.low = static_cast<uint16_t*>(PagesAlloc(n * sizeof(uint16_t)));
+  s.low = static_cast<uint32_t*>(PagesAlloc(n * sizeof(uint32_t)));
   if (s.entry == nullptr || s.low == nullptr) return false;
 
   auto inParallel = [&](auto first, auto second) {
@@ -225,9 +242,12 @@ bool MakeArrays(Napi::Env env, KgramJob* job, Napi::Object* out) {
   if (start.IsEmpty()) return false;
   Napi::Value entries = NewPagesInt32Array(env, job->entries_count, &job->entries);
   if (entries.IsEmpty()) return false;
+  Napi::Uint8Array check = Napi::Uint8Array::New(env, job->entries_count);
+  job->check = check.Data();
   *out = Napi::Object::New(env);
   out->Set("start", start);
   out->Set("entries", entries);
+  out->Set("check", check);
   return true;
 }
 

@@ -23,6 +23,7 @@ struct KgramJob {
   size_t entries_count = 0;
   int32_t* start = nullptr;    // 2^bits + 1 words
   int32_t* entries = nullptr;  // entries_count words
+  uint8_t* check = nullptr;    // entries_count bytes
 };
 
 /** hashAt(seq, pos, k, shift) of src/index/hash.ts. */

@@ -17,6 +17,12 @@ export interface KgramArrays {
   start: Int32Array;
   /** Every entry number (entry e is the k-gram at e * step), grouped by hash, ascending within a hash. */
   entries: Int32Array;
+  /**
+   * check[x]: the 8 bits of entries[x]'s full 32-bit hash just below its bucket's,
+   * (hash >>> (shift - 8)) & 255 (shifted up when shift < 8), so a probe rejects most other
+   * k-grams that share the bucket without reading the sequence.
+   */
+  check: Uint8Array;
 }
 
 export interface Kernels {
@@ -51,7 +57,7 @@ export interface Kernels {
   /**
    * The k-gram table of src/index/table.ts over seq: entries at positions e * step while a
    * k-gram fits, hashed by hashAt(seq, e * step, k, shift) (shift defaults to 32 - bits),
-   * bucketed by hash, lowest position first within a bucket.
+   * bucketed by hash, lowest position first within a bucket, each with its check byte.
    */
   buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift?: number): KgramArrays;
   /**

@@ -17,6 +17,8 @@ export interface KgramTable {
   start: Int32Array;
   /** Entry numbers (position / step), grouped by bucket, ascending within one. */
   entries: Int32Array;
+  /** Each entry's check byte: the 8 hash bits below its bucket's (see checkOf). */
+  check: Uint8Array;
   /**
    * One bit per bucket, set when the bucket holds an entry. Probes check it first: it is
    * 32 times smaller than start and stays in cache, and most probes of new data miss.
@@ -27,6 +29,14 @@ export interface KgramTable {
 /** One bit per bucket, set when it holds an entry (the engine's kernel). */
 export function occupancy(start: Int32Array): Uint32Array {
   return engine().occupancy(start);
+}
+
+/**
+ * The check byte of a full 32-bit k-gram hash in a table of `bits` bits (bits <= 24): the
+ * 8 bits below the bucket's, as the engine's table build stores them.
+ */
+export function checkOf(full: number, bits: number): number {
+  return (full >>> (24 - bits)) & 255;
 }
 
 /** True when bucket h may hold entries. */
@@ -56,30 +66,33 @@ function entriesOf(n: number, k: number, step: number): number {
  */
 export function buildTable(seq: Uint8Array, k: number, step: number, load = 1): KgramTable {
   const bits = tableBits(entriesOf(seq.length, k, step), load);
-  const { start, entries } = engine().buildKgramTable(seq, k, step, bits);
-  return { k, step, bits, start, entries, occupied: occupancy(start) };
+  const { start, entries, check } = engine().buildKgramTable(seq, k, step, bits);
+  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
 }
 
 /** buildTable with a given hash width (2^bits buckets). */
 export function buildTableWithBits(seq: Uint8Array, k: number, step: number, bits: number): KgramTable {
-  const { start, entries } = engine().buildKgramTable(seq, k, step, bits);
-  return { k, step, bits, start, entries, occupied: occupancy(start) };
+  const { start, entries, check } = engine().buildKgramTable(seq, k, step, bits);
+  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
 }
 
 /** buildTable off the JavaScript thread where the engine can (the native one can). */
 export async function buildTableAsync(seq: Uint8Array, k: number, step: number, load = 1): Promise<KgramTable> {
   const bits = tableBits(entriesOf(seq.length, k, step), load);
-  const { start, entries } = await engine().buildKgramTableAsync(seq, k, step, bits);
-  return { k, step, bits, start, entries, occupied: occupancy(start) };
+  const { start, entries, check } = await engine().buildKgramTableAsync(seq, k, step, bits);
+  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
 }
 
 const TABLE_MAGIC = 0x4958_4650; // "PFXI" little-endian
-const TABLE_VERSION = 2;
+const TABLE_VERSION = 3;
 const HEADER_WORDS = 8;
 
-/** Bytes of a serialized table: 8 header words, start, entries. Offsets stay 4-byte aligned. */
+/** Words the check bytes take, padded to keep what follows 4-byte aligned. */
+const checkWords = (entries: number): number => Math.ceil(entries / 4);
+
+/** Bytes of a serialized table: 8 header words, start, entries, check bytes (padded). */
 export function tableByteLength(t: KgramTable): number {
-  return 4 * (HEADER_WORDS + t.start.length + t.entries.length);
+  return 4 * (HEADER_WORDS + t.start.length + t.entries.length + checkWords(t.entries.length));
 }
 
 export function writeTable(t: KgramTable, out: Uint8Array, at: number): number {
@@ -92,6 +105,7 @@ export function writeTable(t: KgramTable, out: Uint8Array, at: number): number {
   words[5] = t.entries.length;
   words.set(t.start, HEADER_WORDS);
   words.set(t.entries, HEADER_WORDS + t.start.length);
+  out.set(t.check, at + 4 * words.length);
   return at + tableByteLength(t);
 }
 
@@ -108,11 +122,12 @@ export function readTable(buf: Uint8Array, at: number): { table: KgramTable; end
   if (magic !== TABLE_MAGIC || version !== TABLE_VERSION) return undefined;
   if ((k !== 8 && k !== 16) || step < 1 || bits < 10 || bits > 24 || entries < 0) return undefined;
   const buckets = 1 << bits;
-  const words = HEADER_WORDS + buckets + 1 + entries;
+  const words = HEADER_WORDS + buckets + 1 + entries + checkWords(entries);
   if (at + 4 * words > buf.length) return undefined;
   const base = buf.byteOffset + at + 4 * HEADER_WORDS;
   const start = new Int32Array(buf.buffer, base, buckets + 1);
   if (start[0] !== 0 || start[buckets] !== entries) return undefined;
-  const table = new Int32Array(buf.buffer, base + 4 * (buckets + 1), entries);
-  return { table: { k, step, bits, start, entries: table, occupied: occupancy(start) }, end: at + 4 * words };
+  const list = new Int32Array(buf.buffer, base + 4 * (buckets + 1), entries);
+  const check = new Uint8Array(buf.buffer, base + 4 * (buckets + 1 + entries), entries);
+  return { table: { k, step, bits, start, entries: list, check, occupied: occupancy(start) }, end: at + 4 * words };
 }

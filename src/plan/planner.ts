@@ -8,9 +8,9 @@
  * wire bytes wins, and only if that saving is positive.
  */
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, type BlockPlan } from '../format/types.js';
-import { addDeltas, hash16, hash8, xorDeltas } from '../index/hash.js';
+import { hash16, hash8 } from '../index/hash.js';
 import type { IndexPart, MatchIndex } from '../index/match-index.js';
-import { buildTableWithBits, mayHold, type KgramTable } from '../index/table.js';
+import { buildTableWithBits, checkOf, mayHold, type KgramTable } from '../index/table.js';
 import { copyCost, DEFAULT_COST, estimateLiteralByte, type CostModel } from './cost.js';
 import { backward, forwardIdentity, forwardTransformed } from './extend.js';
 import { SegmentBuilder } from './segments.js';
@@ -49,6 +49,15 @@ export interface PlannerOptions {
    */
   selfMatch?: boolean;
   minSelfMatch?: number;
+}
+
+/**
+ * Entries a probe looks at in one bucket, at most, for a walk of `maxWalk` candidates: the
+ * check bytes skip other k-grams sharing the bucket, and this bounds the skipping when a
+ * bucket holds many of them.
+ */
+function scanLimit(maxWalk: number): number {
+  return 4 * maxWalk + 64;
 }
 
 /** Where a candidate copies from: an index part, or the block's own earlier bytes. */
@@ -223,6 +232,9 @@ export class Planner {
   private lastOut = 0;
   /** Length of the previous block, to re-base lastOut. */
   private blockStartShift = 0;
+  /** The xor and add delta sequences at the position being probed (16 bytes each). */
+  private readonly deltaX = new Uint8Array(16);
+  private readonly deltaA = new Uint8Array(16);
 
   constructor(index: MatchIndex, options: PlannerOptions = {}) {
     this.parts = index.parts;
@@ -267,9 +279,9 @@ export class Planner {
     const n = t.length;
     const out = new SegmentBuilder(t);
     const cost: CostModel = { ...this.costBase, literalByte: this.literalByte ?? literalByteOf(block) };
-    const deltas = this.hasDeltas && n > 16 ? deltasOf(block) : undefined;
-    const tx = deltas?.xor;
-    const ta = deltas?.add;
+    const withDeltas = this.hasDeltas && n > 16;
+    const tx = this.deltaX;
+    const ta = this.deltaA;
     const compressed = compressedMask(regions);
     const st = this.state;
     let litStart = 0;
@@ -297,18 +309,26 @@ export class Planner {
           if (h < 0) continue;
           const hb = h >>> (32 - part.id.bits);
           if (!mayHold(part.id, hb)) continue;
-          this.probeIdentity(t, i, litStart, p, hb, cost, best);
+          this.probeIdentity(t, i, litStart, p, hb, checkOf(h, part.id.bits), cost, best);
         }
         if (this.self !== undefined && best.length < this.goodEnough) this.probeSelf(t, i, litStart, cost, best);
       }
       // (2b) short matches near the diagonal
       if (this.localWindow > 0 && best.length < 16 && i + this.minLocal <= n) this.tryLocal(t, i, litStart, cost, best);
       // (3) xor / add probes
-      if (tx !== undefined && ta !== undefined && best.length < 32 && i + 17 <= n) {
-        const hx8 = this.deltaK8 ? hash8(tx, i, 0) : 0;
-        const ha8 = this.deltaK8 ? hash8(ta, i, 0) : 0;
-        const hx16 = this.deltaK16 ? hash16(tx, i, 0) : 0;
-        const ha16 = this.deltaK16 ? hash16(ta, i, 0) : 0;
+      if (withDeltas && best.length < 32 && i + 17 <= n) {
+        // The delta sequences at i, 16 of each (what a k-gram of 8 or 16 reads): made here,
+        // only where a probe needs them, instead of over the whole block.
+        for (let j = 0; j < 16; j++) {
+          const a = t[i + j]!;
+          const b = t[i + j + 1]!;
+          tx[j] = a ^ b;
+          ta[j] = (b - a) & 255;
+        }
+        const hx8 = this.deltaK8 ? hash8(tx, 0, 0) : 0;
+        const ha8 = this.deltaK8 ? hash8(ta, 0, 0) : 0;
+        const hx16 = this.deltaK16 ? hash16(tx, 0, 0) : 0;
+        const ha16 = this.deltaK16 ? hash16(ta, 0, 0) : 0;
         for (let p = 0; p < this.parts.length; p++) {
           const part = this.parts[p];
           if (!part.isRef && skipGenerated) continue;
@@ -360,8 +380,9 @@ export class Planner {
     // Sample positions, which cover long copies: the newest at or before `last` first.
     if (last < 0) return;
     const { table, shift } = chains.sampled!;
-    const { start, entries } = table;
+    const { start, entries, check } = table;
     const hb = h >>> shift;
+    const c = checkOf(h, table.bits);
     const lo = start[hb]!;
     const newest = Math.floor(last / SPARSE_STEP);
     let a = lo;
@@ -371,7 +392,10 @@ export class Planner {
       if (entries[mid]! <= newest) a = mid + 1;
       else b = mid;
     }
-    for (let x = a - 1, walked = 0; x >= lo && walked < SELF_WALK; x--, walked++) {
+    const stop = Math.max(lo, a - scanLimit(SELF_WALK));
+    for (let x = a - 1, walked = 0; x >= stop && walked < SELF_WALK; x--) {
+      if (check[x] !== c) continue;
+      walked++;
       if (this.trySelfAt(t, i, entries[x]! * SPARSE_STEP, litStart, cost, best)) return;
     }
   }
@@ -471,17 +495,20 @@ export class Planner {
     }
   }
 
-  private probeIdentity(t: Buffer, i: number, litStart: number, p: number, h: number, cost: CostModel, best: Candidate): void {
+  private probeIdentity(t: Buffer, i: number, litStart: number, p: number, h: number, c: number, cost: CostModel, best: Candidate): void {
     const part = this.parts[p];
-    const { start, entries, step, k } = part.id;
+    const { start, entries, check, step, k } = part.id;
     const buf = this.partBufs[p];
     const limit = part.bytes.length;
     // In generated banks only matches of minGen bytes or more count; found at its first
     // sampled position, such a match goes on at least minGen - step bytes forward.
     const reach = part.isRef ? k - 1 : Math.max(k - 1, this.minGen - step);
     if (i + reach >= t.length) return;
-    const end = Math.min(start[h + 1], start[h] + part.params.maxWalk);
-    for (let x = start[h]; x < end; x++) {
+    const maxWalk = part.params.maxWalk;
+    const end = Math.min(start[h + 1], start[h] + scanLimit(maxWalk));
+    for (let x = start[h], walked = 0; x < end && walked < maxWalk; x++) {
+      if (check[x] !== c) continue; // another k-gram in the bucket
+      walked++;
       const q = entries[x] * step;
       if (q + reach >= limit || t[i] !== buf[q] || t[i + k - 1] !== buf[q + k - 1] || t[i + reach] !== buf[q + reach]) continue;
       const fwd = forwardIdentity(t, i, buf, q, Math.min(t.length - i, limit - q));
@@ -504,19 +531,23 @@ export class Planner {
   ): void {
     const part = this.parts[p];
     const table = op === OP_COPY_XOR ? part.xor! : part.add!;
-    const { start, entries, step, k, bits } = table;
+    const { start, entries, check, step, k, bits } = table;
     const b = part.bytes;
     const isXor = op === OP_COPY_XOR;
     const last = k - 1;
     const hb = hFull >>> (32 - bits);
     if (!mayHold(table, hb)) return;
-    const end = Math.min(start[hb + 1], start[hb] + part.params.maxWalk);
-    for (let x = start[hb]; x < end; x++) {
+    const c = checkOf(hFull, bits);
+    const maxWalk = part.params.maxWalk;
+    const end = Math.min(start[hb + 1], start[hb] + scanLimit(maxWalk));
+    for (let x = start[hb], walked = 0; x < end && walked < maxWalk; x++) {
+      if (check[x] !== c) continue;
+      walked++;
       const q = entries[x] * step;
       // Quick reject on the first and last delta of the k-gram, computed from the bytes.
       const d0 = isXor ? b[q] ^ b[q + 1] : (b[q + 1] - b[q]) & 255;
       const dk = isXor ? b[q + last] ^ b[q + last + 1] : (b[q + last + 1] - b[q + last]) & 255;
-      if (td[i] !== d0 || td[i + last] !== dk) continue;
+      if (td[0] !== d0 || td[last] !== dk) continue;
       const imm = op === OP_COPY_XOR ? t[i] ^ b[q] : (t[i] - b[q]) & 255;
       if (imm === 0) continue; // an identity match; identity probes own those
       const fwd = forwardTransformed(op, imm, t, i, b, q, Math.min(t.length - i, b.length - q));
@@ -536,18 +567,6 @@ function literalByteOf(block: Uint8Array): number {
     blockLiteralByte.set(block, v);
   }
   return v;
-}
-
-/** The xor and add delta sequences of a block, computed once for all planners of that block. */
-const blockDeltas = new WeakMap<Uint8Array, { xor: Uint8Array; add: Uint8Array }>();
-
-function deltasOf(block: Uint8Array): { xor: Uint8Array; add: Uint8Array } {
-  let d = blockDeltas.get(block);
-  if (d === undefined) {
-    d = { xor: xorDeltas(block), add: addDeltas(block) };
-    blockDeltas.set(block, d);
-  }
-  return d;
 }
 
 /** A predicate telling whether a block position lies in an already-compressed region. */

@@ -62,10 +62,16 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
  * e * step while one fits, bucket hashAt(seq, e * step, k, shift); each bucket lists its
  * entries in increasing order, and the buckets' starts frame them.
  */
-function expectTableDefinition(seq: Uint8Array, k: number, step: number, bits: number, shift: number, t: { start: Int32Array; entries: Int32Array }, where: string): void {
+function expectTableDefinition(seq: Uint8Array, k: number, step: number, bits: number, shift: number, t: { start: Int32Array; entries: Int32Array; check: Uint8Array }, where: string): void {
   const n = seq.length < k ? 0 : Math.floor((seq.length - k) / step) + 1;
   const buckets: number[][] = Array.from({ length: 2 ** bits }, () => []);
-  for (let e = 0; e < n; e++) buckets[hashAt(seq, e * step, k, shift)]!.push(e);
+  // The check byte: bits shift-8 .. shift-1 of the full hash, zeros below bit 0.
+  const checks = new Map<number, number>();
+  for (let e = 0; e < n; e++) {
+    const full = hashAt(seq, e * step, k, 0);
+    buckets[Math.floor(full / 2 ** shift)]!.push(e);
+    checks.set(e, Math.floor((full * 256) / 2 ** shift) % 256);
+  }
   expect(t.start.length, `start length ${where}`).toBe(2 ** bits + 1);
   expect(t.entries.length, `entries ${where}`).toBe(n);
   let at = 0;
@@ -73,6 +79,7 @@ function expectTableDefinition(seq: Uint8Array, k: number, step: number, bits: n
     if (t.start[h] !== at) throw new Error(`start[${h}] ${t.start[h]}, want ${at} (${where})`);
     for (const e of buckets[h]!) {
       if (t.entries[at] !== e) throw new Error(`entries[${at}] ${t.entries[at]}, want ${e} (${where})`);
+      if (t.check[at] !== checks.get(e)) throw new Error(`check[${at}] ${t.check[at]}, want ${checks.get(e)} (${where})`);
       at++;
     }
   }
@@ -315,6 +322,7 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
             if (v === VARIANTS[0]) expectTableDefinition(seq, kk, step, bits, shift ?? 32 - bits, want, where);
             expect(Buffer.compare(new Uint8Array(got.start.buffer), new Uint8Array(want.start.buffer)), `start ${where}`).toBe(0);
             expect(Buffer.compare(new Uint8Array(got.entries.buffer), new Uint8Array(want.entries.buffer)), `entries ${where}`).toBe(0);
+            expect(Buffer.compare(got.check, want.check), `check ${where}`).toBe(0);
           }
         }
       }
@@ -322,6 +330,7 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
       const w = js.buildKgramTable(seq, 8, 1, 12);
       expect([...a.start]).toEqual([...w.start]);
       expect([...a.entries]).toEqual([...w.entries]);
+      expect([...a.check]).toEqual([...w.check]);
     }
   });
 

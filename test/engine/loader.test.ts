@@ -90,6 +90,7 @@ describe.skipIf(nativeMissing !== undefined)('native k-gram tables on two thread
       for (const got of [one, two, twoAsync]) {
         expect(Buffer.compare(new Uint8Array(got.start.buffer), new Uint8Array(want.start.buffer))).toBe(0);
         expect(Buffer.compare(new Uint8Array(got.entries.buffer), new Uint8Array(want.entries.buffer))).toBe(0);
+        expect(Buffer.compare(got.check, want.check)).toBe(0);
       }
     }
   });

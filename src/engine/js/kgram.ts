@@ -17,6 +17,11 @@ export function kgramEntries(n: number, k: number, step: number): number {
   return last < 0 ? 0 : Math.floor(last / step) + 1;
 }
 
+/** The 8 bits of a full hash just below the bucket's (zeros fill in under bit 0). */
+export function checkByte(full: number, shift: number): number {
+  return (shift >= 8 ? full >>> (shift - 8) : full << (8 - shift)) & 255;
+}
+
 /**
  * A counting sort of the entries by hash: count each bucket, turn the counts into starts,
  * then place the entries in increasing order, so each bucket lists them lowest first.
@@ -29,13 +34,19 @@ export function buildKgramTable(seq: Uint8Array, k: number, step: number, bits: 
   const start = new Int32Array(buckets + 1);
   const hashes = new Uint32Array(n);
   for (let e = 0; e < n; e++) {
-    const h = hashAt(seq, e * step, k, shift);
-    hashes[e] = h;
-    start[h + 1]!++;
+    const full = hashAt(seq, e * step, k, 0);
+    hashes[e] = full;
+    start[(full >>> shift) + 1]!++;
   }
   for (let h = 0; h < buckets; h++) start[h + 1]! += start[h]!;
   const next = start.slice(0, buckets);
   const entries = new Int32Array(n);
-  for (let e = 0; e < n; e++) entries[next[hashes[e]!]!++] = e;
-  return { start, entries };
+  const check = new Uint8Array(n);
+  for (let e = 0; e < n; e++) {
+    const full = hashes[e]!;
+    const at = next[full >>> shift]!++;
+    entries[at] = e;
+    check[at] = checkByte(full, shift);
+  }
+  return { start, entries, check };
 }
