@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The pfsc command. The program itself is compiled from src/ into dist/ by `npm install`
-// (the prepare script) or `npm run build`.
+// The pfsc command. The program itself is compiled from src/ into dist/ and bundled into
+// dist/cli/ (scripts/bundle-cli.js) by `npm install` (the prepare script) or `npm run build`.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/main.js', import.meta.url);
 
 if (!existsSync(fileURLToPath(entry))) {
   const root = fileURLToPath(new URL('..', import.meta.url));

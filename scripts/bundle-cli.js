@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Bundles the pfsc command (dist/src/cli/main.js, compiled by tsc) into dist/cli/: a few
+// chunks instead of about a hundred modules. Node 20 has no compile cache, and resolving,
+// reading and linking each ES module costs: bundled, `pfsc build` of a 9 MB pair started
+// about 80 ms sooner (median of 9 runs, 564 against 644 ms) and `pfsc replay` 20-30 ms.
+// Entry points the CLI loads on demand (the API per command, the bank language, the pCPU
+// worker) stay separate chunks, so each command still loads only what it runs. Packages in
+// node_modules are left as imports. The library (dist/src/index.js) is not bundled: plugins
+// and programs import it as tsc wrote it.
+//
+//   node scripts/bundle-cli.js      (npm run build runs it after tsc)
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'dist', 'cli');
+const entries = {
+  main: path.join(ROOT, 'dist', 'src', 'cli', 'main.js'),
+  // parallel-lanes.ts starts workers from new URL('./worker.js', import.meta.url).
+  worker: path.join(ROOT, 'dist', 'src', 'runtime', 'pcpu', 'worker.js'),
+};
+for (const [name, file] of Object.entries(entries)) {
+  if (!existsSync(file)) {
+    console.error(`bundle-cli: ${path.relative(ROOT, file)} (${name}) is missing; run tsc first (npm run build)`);
+    process.exit(1);
+  }
+}
+rmSync(OUT, { recursive: true, force: true });
+const bundle = await rolldown({
+  input: entries,
+  // Bare specifiers are packages (node_modules) or Node's own modules: left as imports.
+  external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+  platform: 'node',
+  logLevel: 'warn',
+});
+await bundle.write({ dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true });
+await bundle.close();
