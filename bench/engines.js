@@ -2,8 +2,10 @@
 // The native engine against the JavaScript one, side by side in one run, on the dev corpus:
 //
 //   1. whole processes: `pfsc build` and `pfsc replay` of a warm pair (cache ready: the blob,
-//      its index and the ref's index), each engine, against `node -e 0` measured in the same
-//      run; medians of N runs, interleaved so load on the machine hits both alike;
+//      its index and the ref's index), and `pfsc build` with the ref's index not cached
+//      (PFSC_REF_INDEX_CACHE=0: a ref seen for the first time), each engine, against
+//      `node -e 0` measured in the same run; medians of N runs, interleaved so load on the
+//      machine hits both alike;
 //   2. in process, per engine (a child process each): the ref's index build (cache off) in MB/s
 //      of ref, planning in MB/s of input (a warm pair with its ref, a cold file), and the
 //      replay of a blueprint's copy segments (executeBlock into a buffer) in GB/s against
@@ -158,21 +160,23 @@ for (const e of ['native', 'js']) {
   }
 }
 
-const whole = { 'node -e 0': [], 'build native': [], 'build js': [], 'replay native': [], 'replay js': [] };
+const whole = { 'node -e 0': [], 'build native': [], 'build js': [], 'build-noref native': [], 'build-noref js': [], 'replay native': [], 'replay js': [] };
+const noRefCache = (e) => ({ ...envOf(e), PFSC_REF_INDEX_CACHE: '0' });
 for (let i = 0; i < RUNS; i++) {
   whole['node -e 0'].push(run(process.execPath, ['-e', '0'], process.env).ms);
   for (const e of ['native', 'js']) whole[`build ${e}`].push(run(process.execPath, [PFSC, ...buildArgs], envOf(e)).ms);
+  for (const e of ['native', 'js']) whole[`build-noref ${e}`].push(run(process.execPath, [PFSC, ...buildArgs], noRefCache(e)).ms);
   for (const e of ['native', 'js']) whole[`replay ${e}`].push(run(process.execPath, [PFSC, ...replayArgs], envOf(e)).ms);
 }
 const med = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, median(v)]));
-console.log('\nwhole process (median ms of interleaved runs; the cache holds the blob and both indexes)');
+console.log('\nwhole process (median ms of interleaved runs; the cache holds the blob, its index and, but where said, the ref\'s index)');
 console.log(
   table(
     [{ title: 'command' }, { title: 'native ms', align: 'r' }, { title: 'js ms', align: 'r' }, { title: 'js ÷ native', align: 'r' }, { title: 'native − node -e 0', align: 'r' }],
     [
       ['node -e 0', med['node -e 0'].toFixed(0), '', '', ''],
-      ...['build', 'replay'].map((c) => [
-        `pfsc ${c} ${warm.name.split('/').pop()}`,
+      ...['build', 'build-noref', 'replay'].map((c) => [
+        c === 'build-noref' ? 'pfsc build, ref index not cached' : `pfsc ${c} ${warm.name.split('/').pop()}`,
         med[`${c} native`].toFixed(0),
         med[`${c} js`].toFixed(0),
         (med[`${c} js`] / med[`${c} native`]).toFixed(2),

@@ -62,8 +62,10 @@ export async function replayToSink(
     const out = new Uint8Array(block.plan.outLength);
     if (blob.prepare) await prepareCopies(blob, block.plan);
     executeBlock(block.plan, blob, out, { block: block.index, outputStart: block.outputStart });
+    // The sink's write (a file's, on libuv's pool) goes on while the block is hashed.
+    const written = opts.write(out);
     hash.update(out);
-    await opts.write(out);
+    await written;
     done += out.length;
     opts.onProgress?.({ phase: 'replay', done, total });
   }
