@@ -18,6 +18,11 @@ export interface Progress {
 export interface CommonBlobOptions {
   /** Files both sides hold; each becomes a ref bank, in this order. */
   refs?: string[];
+  /**
+   * Bank files (docs/BANKS.md) both sides hold, e.g. made by `pfsc bank train`: each one's
+   * output becomes a ref bank, in this order, before the refs.
+   */
+  banks?: string[];
   /** Blob profile name; default 'orchard'. */
   profile?: string;
   /** Cache folder; default $PFSC_HOME or the user's cache directory + /pfsc. */

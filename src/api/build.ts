@@ -23,6 +23,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       output,
       force: opts.force ?? false,
       refs,
+      banks: opts.banks ?? [],
       profile: opts.profile ?? DEFAULT_PROFILE,
       home: opts.home,
       blockSize: DEFAULT_BLOCK_SIZE,

@@ -39,13 +39,15 @@ export async function exec(opts: ExecOptions): Promise<ExecResult> {
   const src = await fileByteSource(opts.input);
   try {
     const { header, length } = await readHeader(src);
+    const banks = opts.banks ?? [];
     const blob = await openBlob({
-      profile: opts.profile ?? DEFAULT_PROFILE, refs, home: opts.home, onProgress: opts.onProgress, deferBase: true,
+      profile: opts.profile ?? DEFAULT_PROFILE, refs, banks, home: opts.home, onProgress: opts.onProgress, deferBase: true,
     });
-    checkBlobMatches(header, blob, { refLabels: refs });
+    const refLabels = [...banks, ...refs];
+    checkBlobMatches(header, blob, { refLabels });
     const pass = (n: number): Promise<ExecPass> =>
       execPass({
-        input: src, header, headerLength: length, blob, program, pcores: n, refLabels: refs,
+        input: src, header, headerLength: length, blob, program, pcores: n, refLabels,
         onProgress: (p) => opts.onProgress?.({ ...p, phase: n === 1 ? 'exec' : `exec ×${n}` }),
       });
     const base = await pass(1);

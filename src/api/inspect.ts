@@ -6,12 +6,12 @@ import { fileByteSource } from '../format/index.js';
 import { inspectBlueprint } from '../inspect-report.js';
 import { checkRefs, DEFAULT_PROFILE, exists } from './common.js';
 
-export async function inspect(opts: { input: string; refs?: string[]; profile?: string; home?: string }): Promise<InspectReport> {
+export async function inspect(opts: { input: string; refs?: string[]; banks?: string[]; profile?: string; home?: string }): Promise<InspectReport> {
   if (!(await exists(opts.input))) throw new PfscError('PFSC_INPUT_NOT_FOUND', `blueprint ${opts.input} does not exist`);
   await checkRefs(opts.refs ?? []);
   const src = await fileByteSource(opts.input);
   try {
-    const resolved = await resolveManifest({ profile: opts.profile ?? DEFAULT_PROFILE, refs: opts.refs ?? [] });
+    const resolved = await resolveManifest({ profile: opts.profile ?? DEFAULT_PROFILE, refs: opts.refs ?? [], banks: opts.banks ?? [], home: opts.home });
     return await inspectBlueprint(opts.input, src, resolved);
   } finally {
     await src.close();

@@ -37,8 +37,9 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     const { header, length } = await readHeader(src);
     const profile = opts.profile ?? DEFAULT_PROFILE;
     // A wrong blob is refused before anything is written; it names the ref that differs.
-    const blob = await openBlob({ profile, refs, home: opts.home, onProgress: opts.onProgress, deferBase: true });
-    checkBlobMatches(header, blob, { refLabels: refs });
+    const banks = opts.banks ?? [];
+    const blob = await openBlob({ profile, refs, banks, home: opts.home, onProgress: opts.onProgress, deferBase: true });
+    checkBlobMatches(header, blob, { refLabels: [...banks, ...refs] });
     const r = await replayBlueprint({
       input: src,
       header,

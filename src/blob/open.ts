@@ -18,6 +18,8 @@ import {
 import { DEFAULT_PROFILE, profileManifest } from './profiles.js';
 import { readRefFile, refFileSize } from './generators/ref.js';
 import { PfscCache, resolvePfscHome } from './cache.js';
+import { loadBankFiles } from './bank-files.js';
+import { createHash } from 'node:crypto';
 import { LoadedBlob } from './blob.js';
 
 /** Cache entry kind of base blobs. */
@@ -33,13 +35,18 @@ export interface ResolveOptions {
   manifest?: unknown;
   /** Files both sides hold; each becomes a ref bank, in this order. */
   refs?: string[];
+  /**
+   * Bank files (docs/BANKS.md) both sides hold: each one's output becomes a ref bank, in
+   * this order, before the refs.
+   */
+  banks?: string[];
+  /** Cache folder (see resolvePfscHome): bank files' outputs are kept there. */
+  home?: string;
   registry?: BankRegistry;
   onProgress?(p: Progress): void;
 }
 
 export interface OpenOptions extends ResolveOptions {
-  /** Cache folder (see resolvePfscHome). */
-  home?: string;
   onWarning?(msg: string): void;
   /** Regenerate the base even when the cache holds a good copy. */
   rebuild?: boolean;
@@ -111,17 +118,22 @@ function finish(base: Manifest, refs: RefSpec[], registry: BankRegistry): Resolv
 export async function resolveManifest(opts: ResolveOptions = {}): Promise<ResolvedManifest> {
   const registry = opts.registry ?? defaultRegistry();
   const base = baseManifest(opts, registry);
+  const refs = bankRefs(await loadBankFiles(opts.banks ?? [], { home: opts.home }));
   const paths = opts.refs ?? [];
-  const sizes = await checkRefPaths(paths, baseSize(base));
+  const sizes = await checkRefPaths(paths, baseSize(base) + refs.reduce((n, r) => n + r.size, 0));
   const total = sizes.reduce((a, b) => a + b, 0);
   let before = 0;
-  const refs: RefSpec[] = [];
   for (let i = 0; i < paths.length; i++) {
     const r = await readRefFile(paths[i] as string, false, (done) => opts.onProgress?.({ phase: 'ref', done: before + done, total }));
-    refs.push({ name: `ref${i}`, size: r.size, sha256: r.sha256 });
+    refs.push({ name: `ref${refs.length}`, size: r.size, sha256: r.sha256 });
     before += r.size;
   }
   return finish(base, refs, registry);
+}
+
+/** The ref entries of bank files' outputs (they come first among the refs). */
+function bankRefs(outputs: readonly { bytes: Uint8Array }[]): RefSpec[] {
+  return outputs.map((o, i) => ({ name: `ref${i}`, size: o.bytes.length, sha256: createHash('sha256').update(o.bytes).digest('hex') }));
 }
 
 /**
@@ -207,15 +219,16 @@ export async function openBlob(opts: OpenOptions = {}): Promise<Blob> {
   const registry = opts.registry ?? defaultRegistry();
   const base = baseManifest(opts, registry);
   const total = baseSize(base);
+  const banks = await loadBankFiles(opts.banks ?? [], { home: opts.home, onWarning: opts.onWarning });
+  const refs: RefSpec[] = bankRefs(banks);
+  const refBytes: Uint8Array[] = banks.map((b) => b.bytes);
   const paths = opts.refs ?? [];
-  const sizes = await checkRefPaths(paths, total);
+  const sizes = await checkRefPaths(paths, total + refs.reduce((n, r) => n + r.size, 0));
   const refTotal = sizes.reduce((a, b) => a + b, 0);
-  const refs: RefSpec[] = [];
-  const refBytes: Uint8Array[] = [];
   let before = 0;
   for (let i = 0; i < paths.length; i++) {
     const r = await readRefFile(paths[i] as string, true, (done) => opts.onProgress?.({ phase: 'ref', done: before + done, total: refTotal }));
-    refs.push({ name: `ref${i}`, size: r.size, sha256: r.sha256 });
+    refs.push({ name: `ref${refs.length}`, size: r.size, sha256: r.sha256 });
     refBytes.push(r.bytes as Buffer);
     before += r.size;
   }

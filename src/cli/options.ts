@@ -16,6 +16,14 @@ export function addRefOption(cmd: Command): Command {
   );
 }
 
+export function addBankOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--bank <file.bank>', 'a bank file both sides hold (e.g. from `pfsc bank train`), added to the blob before the refs (repeatable; order matters)')
+      .argParser(collect)
+      .default([], 'none'),
+  );
+}
+
 export function addProfileOption(cmd: Command): Command {
   return cmd.option('--profile <name>', 'blob profile (default: orchard)');
 }
@@ -37,6 +45,7 @@ export function addJsonOption(cmd: Command, what: string): Command {
 /** The options every command may carry; each command declares the ones it takes. */
 export interface CommonOptions {
   ref?: string[];
+  bank?: string[];
   profile?: string;
   force?: boolean;
   quiet?: boolean;
@@ -44,10 +53,11 @@ export interface CommonOptions {
   json?: boolean;
 }
 
-/** Library options for the blob: refs and profile, omitting what the user did not give. */
-export function blobOptions(opts: CommonOptions): { refs?: string[]; profile?: string } {
-  const o: { refs?: string[]; profile?: string } = {};
+/** Library options for the blob: refs, bank files and profile, omitting what the user did not give. */
+export function blobOptions(opts: CommonOptions): { refs?: string[]; banks?: string[]; profile?: string } {
+  const o: { refs?: string[]; banks?: string[]; profile?: string } = {};
   if (opts.ref && opts.ref.length > 0) o.refs = opts.ref;
+  if (opts.bank && opts.bank.length > 0) o.banks = opts.bank;
   if (opts.profile !== undefined) o.profile = opts.profile;
   return o;
 }

@@ -16,6 +16,8 @@ export interface ResolvedBuildOptions {
   output: string;
   force: boolean;
   refs: string[];
+  /** Bank files, whose outputs join the blob before the refs. */
+  banks: string[];
   profile: string;
   home?: string;
   blockSize: number;

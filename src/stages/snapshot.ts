@@ -10,6 +10,7 @@ export class SnapshotPlugin {
       c.blob = await openBlob({
         profile: c.options.profile,
         refs: c.options.refs,
+        banks: c.options.banks,
         home: c.options.home,
         registry: c.registry,
         onProgress: c.options.onProgress,

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { out, type CliContext } from '../context.js';
 import { groupDigits, humanBytes, humanMs, toJson } from '../format.js';
 import { loadApi } from '../load-api.js';
-import { addJsonOption, addProfileOption, addQuietVerbose, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { addJsonOption, addProfileOption, addQuietVerbose, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkRefs } from '../paths.js';
 import { progressFor } from '../progress.js';
 
@@ -21,6 +21,7 @@ export function blobBuildCommand(ctx: CliContext): Command {
   const cmd = new Command('build').description('build the blob into the cache (with a progress bar on a terminal)');
   cmd.option('-f, --force', 'rebuild even if the cache holds it');
   addRefOption(cmd);
+  addBankOption(cmd);
   addProfileOption(cmd);
   addQuietVerbose(cmd, 'print stacks on internal errors');
   addJsonOption(cmd, 'the blob description and the time taken');

@@ -6,7 +6,7 @@ import type { BlobInfo } from '../../api-types.js';
 import { out, type CliContext } from '../context.js';
 import { groupDigits, humanBytes, keyValues, table, toJson } from '../format.js';
 import { loadApi } from '../load-api.js';
-import { addJsonOption, addProfileOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { addJsonOption, addProfileOption, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkRefs } from '../paths.js';
 
 const EXAMPLES = `
@@ -20,6 +20,7 @@ Examples:
 export function blobInfoCommand(ctx: CliContext): Command {
   const cmd = new Command('info').description('show the blob manifest, its bank map, Blob_ID and cache state');
   addRefOption(cmd);
+  addBankOption(cmd);
   addProfileOption(cmd);
   cmd.option('-v, --verbose', 'also print each bank\'s parameters; print stacks on internal errors');
   addJsonOption(cmd, 'the blob description');

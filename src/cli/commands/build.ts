@@ -13,6 +13,7 @@ import {
   addJsonOption,
   addProfileOption,
   addQuietVerbose,
+  addBankOption,
   addRefOption,
   blobOptions,
   type CommonOptions,
@@ -41,6 +42,7 @@ export function buildCommand(ctx: CliContext): Command {
     .option('-o, --output <out>', 'output path, or - for standard output (default: FILE.pbb; standard output when FILE is -)');
   addForceOption(cmd);
   addRefOption(cmd);
+  addBankOption(cmd);
   addProfileOption(cmd);
   addQuietVerbose(cmd, 'also print per-stage timings, segment counts and stream sizes');
   addJsonOption(cmd, 'the build result');

@@ -7,7 +7,7 @@ import type { ExecResult } from '../../api-types.js';
 import { out, type CliContext } from '../context.js';
 import { groupDigits, humanMs, keyValues, toJson } from '../format.js';
 import { loadApi } from '../load-api.js';
-import { addJsonOption, addProfileOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { addJsonOption, addProfileOption, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkInput, checkRefs } from '../paths.js';
 import { progressFor } from '../progress.js';
 
@@ -38,6 +38,7 @@ export function execCommand(ctx: CliContext): Command {
     .requiredOption('--prog <program>', 'the program, e.g. "xor:255,add:7,counteq:0,crc32c,fnv"')
     .option('--pcores <n>', 'worker threads that run the program; with more than 1, a 1-pcore pass runs first for CPUpwn', '1');
   addRefOption(cmd);
+  addBankOption(cmd);
   addProfileOption(cmd);
   cmd.option('-v, --verbose', 'also print the Blob_ID, the engine and the worker threads used');
   addJsonOption(cmd, 'the accumulators, bytes, seconds, MB/s and CPUpwn');

@@ -9,7 +9,7 @@ import { toJson } from '../format.js';
 import { renderInspectSvg } from '../inspect/svg.js';
 import { renderInspectTable } from '../inspect/table.js';
 import { loadApi } from '../load-api.js';
-import { addForceOption, addJsonOption, addProfileOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { addForceOption, addJsonOption, addProfileOption, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkInput, checkOutput, checkRefs, writeTextOutput } from '../paths.js';
 
 interface InspectCliOptions extends CommonOptions {
@@ -31,6 +31,7 @@ export function inspectCommand(ctx: CliContext): Command {
     .option('--svg <out.svg>', 'also write an SVG picture of the output colored by source');
   addForceOption(cmd, 'the SVG file');
   addRefOption(cmd);
+  addBankOption(cmd);
   addProfileOption(cmd);
   cmd.option('-v, --verbose', 'also list banks that supplied no bytes and every run of the output map');
   addJsonOption(cmd, 'the inspect report');

@@ -12,6 +12,7 @@ import {
   addJsonOption,
   addProfileOption,
   addQuietVerbose,
+  addBankOption,
   addRefOption,
   blobOptions,
   type CommonOptions,
@@ -39,6 +40,7 @@ export function replayCommand(ctx: CliContext): Command {
     .option('-o, --output <out>', 'output path, or - for standard output (default: FILE without .pbb; standard output when FILE is -)');
   addForceOption(cmd);
   addRefOption(cmd);
+  addBankOption(cmd);
   addProfileOption(cmd);
   addQuietVerbose(cmd, 'also print the Blob_ID and the output size; print stacks on internal errors');
   addJsonOption(cmd, 'the replay result');

@@ -24,7 +24,7 @@ export function renderInspectTable(r: InspectReport, options: TableOptions = {})
         ['format version', String(r.header.version)],
         ['Blob_ID', r.blobIdHex],
         ['base blob', `${hex(r.header.baseFingerprint)} (first bytes of the base Blob_ID)`],
-        ['refs needed', r.header.refs.length === 0 ? 'none' : `${r.header.refs.length} (pass them with --ref, in this order)`],
+        ['refs needed', r.header.refs.length === 0 ? 'none' : `${r.header.refs.length} (pass them with --bank and --ref, in this order, bank files first)`],
         ['output length', `${groupDigits(total)} bytes (${humanBytes(total)})`],
         ['output digest', `${hex(r.header.outputDigest)} (SHA-256, first ${r.header.outputDigest.length} bytes)`],
         ['blocks', groupDigits(r.blocks)],
@@ -92,7 +92,7 @@ export function renderInspectTable(r: InspectReport, options: TableOptions = {})
     }
     if (idle > 0) parts.push(`  (${idle} other bank${idle === 1 ? '' : 's'} supplied no bytes; -v lists them)\n`);
   } else {
-    parts.push('\nper bank: unknown (the local blob does not match this blueprint; pass the same --ref files and --profile as the build)\n');
+    parts.push('\nper bank: unknown (the local blob does not match this blueprint; pass the same --bank and --ref files and --profile as the build)\n');
   }
 
   if (options.map) {
