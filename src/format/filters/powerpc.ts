@@ -11,9 +11,8 @@ function powerpc(data: Uint8Array, startPos: number, encoding: boolean, who: str
   for (let i = firstAligned(base, 4); i <= end; i += 4) {
     // Primary opcode 18 (bits 0-5 = 010010), AA = 0, LK = 1.
     const b0 = data[i]!;
-    if (b0 >>> 2 !== 0x12) continue;
     const b3 = data[i + 3]!;
-    if ((b3 & 3) !== 1) continue;
+    if (((b0 >>> 2) ^ 0x12) | ((b3 & 3) ^ 1)) continue;
     const src = ((b0 & 3) << 24) | (data[i + 1]! << 16) | (data[i + 2]! << 8) | (b3 & 0xfc);
     const pc = base + i;
     const dest = encoding ? (pc + src) >>> 0 : (src - pc) >>> 0;
