@@ -25,6 +25,11 @@ export interface CommonBlobOptions {
   banks?: string[];
   /** Blob profile name; default 'orchard'. */
   profile?: string;
+  /**
+   * Plugins: a build applies them; replay, exec and inspect use only the bank kinds and
+   * transforms they bring, which blueprints built with them need.
+   */
+  plugins?: import('./compiler/types.js').PfscPlugin[];
   /** Cache folder; default $PFSC_HOME or the user's cache directory + /pfsc. */
   home?: string;
   onProgress?: (p: Progress) => void;
@@ -37,8 +42,6 @@ export interface BuildOptions extends CommonBlobOptions {
   output?: string;
   /** Overwrite an existing output. */
   force?: boolean;
-  /** Extra plugins, applied after the built-in ones. */
-  plugins?: import('./compiler/types.js').PfscPlugin[];
 }
 
 export interface BuildResult {
@@ -48,7 +51,7 @@ export interface BuildResult {
   blobId: string;
   /** Milliseconds spent in each stage (plan and pack summed over blocks). */
   timings: Record<StageName, number>;
-  segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
+  segments: { copy: number; copyXor: number; copyAdd: number; copyDiff: number; copyTransform: number; literal: number };
   /** Output bytes by source: generated banks, refs, earlier output of the same file (copies), spill. */
   bytesFrom: { banks: number; refs: number; output: number; spill: number };
   rawRatio: number;
@@ -114,7 +117,7 @@ export interface InspectReport {
   blobIdHex: string;
   blocks: number;
   streams: StreamStats[];
-  segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
+  segments: { copy: number; copyXor: number; copyAdd: number; copyDiff: number; copyTransform: number; literal: number };
   /** Output bytes by source: generated banks, refs, earlier output of the same file (copies), spill. */
   bytesFrom: { banks: number; refs: number; output: number; spill: number };
   rawRatio: number;

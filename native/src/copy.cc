@@ -1,9 +1,15 @@
 #include "copy.h"
 
 #include <cstring>
+#include <vector>
 
 #include "args.h"
+#include "simd.h"
 #include "transforms.h"
+
+#if PFSC_X86
+#include <immintrin.h>
+#endif
 
 namespace pfsc {
 
@@ -23,7 +29,82 @@ bool GetSpan(const Napi::CallbackInfo& info, size_t i, const char* what, size_t 
   return true;
 }
 
+// out[k] += diff[k] (mod 256), eight lanes per 64-bit word without carries between lanes.
+void AddDiffScalar(uint8_t* out, const uint8_t* diff, size_t n) {
+  const uint64_t low = 0x7f7f7f7f7f7f7f7fULL;
+  const uint64_t high = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, k;
+    std::memcpy(&x, out + i, 8);
+    std::memcpy(&k, diff + i, 8);
+    uint64_t r = ((x & low) + (k & low)) ^ ((x ^ k) & high);
+    std::memcpy(out + i, &r, 8);
+  }
+  for (; i < n; i++) out[i] = static_cast<uint8_t>(out[i] + diff[i]);
+}
+
+#if PFSC_X86
+PFSC_AVX2 void AddDiffAvx2(uint8_t* out, const uint8_t* diff, size_t n) {
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(out + i));
+    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(diff + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_add_epi8(a, b));
+  }
+  AddDiffScalar(out + i, diff + i, n - i);
+}
+
+PFSC_AVX512 void AddDiffAvx512(uint8_t* out, const uint8_t* diff, size_t n) {
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    __m512i a = _mm512_loadu_si512(out + i);
+    __m512i b = _mm512_loadu_si512(diff + i);
+    _mm512_storeu_si512(out + i, _mm512_add_epi8(a, b));
+  }
+  if (i < n) {
+    __mmask64 m = _bzhi_u64(~0ULL, static_cast<unsigned>(n - i));
+    __m512i a = _mm512_maskz_loadu_epi8(m, out + i);
+    __m512i b = _mm512_maskz_loadu_epi8(m, diff + i);
+    _mm512_mask_storeu_epi8(out + i, m, _mm512_add_epi8(a, b));
+  }
+}
+#endif
+
 }  // namespace
+
+// The checks and their order are src/engine/js/copy.ts's addDiff.
+Napi::Value AddDiff(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Bytes out, diff;
+  if (!GetBytes(info, 0, "addDiff", &out) || !GetBytes(info, 2, "addDiff", &diff)) return env.Undefined();
+  double outPos = 0, diffPos = 0, len = 0;
+  if (!GetInteger(info, 4, &len) || len < 0) {
+    ThrowRange(env, "addDiff: " + NumberText(info, 4) + " is not a byte count");
+    return env.Undefined();
+  }
+  if (!GetSpan(info, 1, "addDiff (output)", out.length, len, &outPos)) return env.Undefined();
+  if (!GetSpan(info, 3, "addDiff (differences)", diff.length, len, &diffPos)) return env.Undefined();
+  size_t n = static_cast<size_t>(len);
+  if (n == 0) return env.Undefined();
+  uint8_t* d = out.data + static_cast<size_t>(outPos);
+  const uint8_t* k = diff.data + static_cast<size_t>(diffPos);
+  if (d < k + n && k < d + n && d != k) {
+    // Overlapping but distinct ranges: add from a copy of the differences, as the JS twin does.
+    std::vector<uint8_t> copy(k, k + n);
+    AddDiffScalar(d, copy.data(), n);
+    return env.Undefined();
+  }
+#if PFSC_X86
+  switch (CurrentSimd()) {
+    case Simd::Avx512: AddDiffAvx512(d, k, n); return env.Undefined();
+    case Simd::Avx2: AddDiffAvx2(d, k, n); return env.Undefined();
+    default: break;
+  }
+#endif
+  AddDiffScalar(d, k, n);
+  return env.Undefined();
+}
 
 // The checks and their order are src/engine/js/copy.ts's checkCopyArgs.
 Napi::Value ExecuteCopy(const Napi::CallbackInfo& info) {

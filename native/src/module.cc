@@ -22,7 +22,7 @@ namespace pfsc {
 namespace {
 
 /** Must equal NATIVE_API in src/engine/load-native.ts. */
-constexpr int kApiVersion = 3;
+constexpr int kApiVersion = 4;
 
 Napi::Value CpuSimdJs(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), SimdName(CpuSimd())); }
 
@@ -56,6 +56,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("xorDeltas", Napi::Function::New(env, XorDeltas, "xorDeltas"));
   exports.Set("addDeltas", Napi::Function::New(env, AddDeltas, "addDeltas"));
   exports.Set("executeCopy", Napi::Function::New(env, ExecuteCopy, "executeCopy"));
+  exports.Set("addDiff", Napi::Function::New(env, AddDiff, "addDiff"));
   exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
   return exports;
 }

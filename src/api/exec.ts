@@ -13,6 +13,7 @@ import { checkBlobMatches } from '../runtime/check.js';
 import { accumulatorRecord } from '../runtime/pcpu/accumulators.js';
 import { execPass, MAX_PCORES, type ExecPass } from '../runtime/pcpu/exec.js';
 import { parseProgram } from '../runtime/pcpu/program.js';
+import { extensionsOf, headerTransforms } from './extensions.js';
 import { checkRefs, DEFAULT_PROFILE, exists } from './common.js';
 
 function timing(pass: ExecPass): ExecTiming {
@@ -40,14 +41,16 @@ export async function exec(opts: ExecOptions): Promise<ExecResult> {
   try {
     const { header, length } = await readHeader(src);
     const banks = opts.banks ?? [];
+    const ext = extensionsOf(opts.plugins);
+    const transforms = headerTransforms(header, ext);
     const blob = await openBlob({
-      profile: opts.profile ?? DEFAULT_PROFILE, refs, banks, home: opts.home, onProgress: opts.onProgress, deferBase: true,
+      profile: opts.profile ?? DEFAULT_PROFILE, refs, banks, home: opts.home, registry: ext.registry, onProgress: opts.onProgress, deferBase: true,
     });
     const refLabels = [...banks, ...refs];
     checkBlobMatches(header, blob, { refLabels });
     const pass = (n: number): Promise<ExecPass> =>
       execPass({
-        input: src, header, headerLength: length, blob, program, pcores: n, refLabels,
+        input: src, header, headerLength: length, blob, program, pcores: n, refLabels, transforms,
         onProgress: (p) => opts.onProgress?.({ ...p, phase: n === 1 ? 'exec' : `exec ×${n}` }),
       });
     const base = await pass(1);

@@ -11,6 +11,7 @@ import { spoolStdin, tempPath } from '../io/temp.js';
 import { checkBlobMatches } from '../runtime/check.js';
 import { replayBlueprint } from '../runtime/replay.js';
 import { checkOutput, checkRefs, DEFAULT_PROFILE, exists } from './common.js';
+import { extensionsOf, headerTransforms } from './extensions.js';
 
 function defaultReplayOutput(input: string): string {
   if (input === '-') return '-';
@@ -38,13 +39,16 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     const profile = opts.profile ?? DEFAULT_PROFILE;
     // A wrong blob is refused before anything is written; it names the ref that differs.
     const banks = opts.banks ?? [];
-    const blob = await openBlob({ profile, refs, banks, home: opts.home, onProgress: opts.onProgress, deferBase: true });
+    const ext = extensionsOf(opts.plugins);
+    const transforms = headerTransforms(header, ext);
+    const blob = await openBlob({ profile, refs, banks, home: opts.home, registry: ext.registry, onProgress: opts.onProgress, deferBase: true });
     checkBlobMatches(header, blob, { refLabels: [...banks, ...refs] });
     const r = await replayBlueprint({
       input: src,
       header,
       headerLength: length,
       blob,
+      transforms,
       outPath: target,
       force: output === '-' ? true : (opts.force ?? false),
       onProgress: opts.onProgress,

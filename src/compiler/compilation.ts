@@ -5,7 +5,8 @@
 import type { BankRegistry } from '../blob/registry.js';
 import type { Blob } from '../blob/types.js';
 import type { PfscError } from '../errors.js';
-import type { StreamStats } from '../format/types.js';
+import { OP_TRANSFORM, type StreamStats } from '../format/types.js';
+import type { TransformDefinition } from '../runtime/plugin-transforms.js';
 import type { MatchIndex } from '../index/match-index.js';
 import type { Region } from '../plan/planner.js';
 import type { Progress, StageName } from '../api-types.js';
@@ -32,7 +33,7 @@ export interface CompilationWarning {
 
 export interface CompilationStats {
   timings: Record<StageName, number>;
-  segments: { copy: number; copyXor: number; copyAdd: number; literal: number };
+  segments: { copy: number; copyXor: number; copyAdd: number; copyDiff: number; copyTransform: number; literal: number };
   bytesFrom: { banks: number; refs: number; output: number; spill: number };
   streams: Map<string, StreamStats>;
   pbbBytes: number;
@@ -48,7 +49,7 @@ export class Compilation {
   readonly warnings: CompilationWarning[] = [];
   readonly stats: CompilationStats = {
     timings: { snapshot: 0, index: 0, hint: 0, plan: 0, pack: 0, emit: 0 },
-    segments: { copy: 0, copyXor: 0, copyAdd: 0, literal: 0 },
+    segments: { copy: 0, copyXor: 0, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 0 },
     bytesFrom: { banks: 0, refs: 0, output: 0, spill: 0 },
     streams: new Map(),
     pbbBytes: 0,
@@ -58,7 +59,15 @@ export class Compilation {
     readonly options: Readonly<ResolvedBuildOptions>,
     readonly input: InputFile,
     readonly registry: BankRegistry,
+    /** The transforms plugins brought (op OP_TRANSFORM + index): what the header declares. */
+    readonly transforms: readonly TransformDefinition[] = [],
   ) {}
+
+  /** The op code of a transform by name, for plugins that plan with it; undefined when not registered. */
+  transformOp(name: string): number | undefined {
+    const j = this.transforms.findIndex((t) => t.name === name);
+    return j < 0 ? undefined : OP_TRANSFORM + j;
+  }
 
   /** Marks a region of the input with a kind ('code', 'text', 'compressed', ...). */
   addRegion(region: Region): void {

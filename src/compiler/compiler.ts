@@ -10,34 +10,44 @@ import { defaultRegistry } from '../blob/registry.js';
 import { PfscError, isPfscError } from '../errors.js';
 import { Digest16, encodeHeader, PBB_VERSION } from '../format/index.js';
 import type { PbbHeader } from '../format/types.js';
-import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL, type BlockPlan } from '../format/types.js';
+import { OP_COPY, OP_COPY_ADD, OP_COPY_DIFF, OP_COPY_XOR, OP_LITERAL, type BlockPlan } from '../format/types.js';
 import type { StageName } from '../api-types.js';
 import { Compilation, type ResolvedBuildOptions } from './compilation.js';
 import { createHooks, HOOK_STAGE, type HookName } from './hooks.js';
 import { InputFile } from './input.js';
 import type { PfscPlugin } from './types.js';
 import { executeBlock } from '../runtime/execute.js';
+import { TransformRegistry } from '../runtime/plugin-transforms.js';
 import { registerTemp, releaseTemp } from '../io/cleanup.js';
 
 /** Plugins whose names start with this are part of pfsc: their failures are pfsc's bugs. */
 export const BUILTIN_PREFIX = 'pfsc:';
 
+/** Outputs at least this long carry the header's diagnostics (base fingerprint, refs). */
+export const DIAGNOSTICS_MIN_OUTPUT = 64 * 1024;
+
 export class Compiler {
   readonly hooks = createHooks();
   readonly plugins: readonly PfscPlugin[];
+  /** The transforms plugins brought, in plugin order: op OP_TRANSFORM + index in blueprints. */
+  readonly transforms = new TransformRegistry();
 
   constructor(plugins: readonly PfscPlugin[]) {
     this.plugins = plugins;
     this.annotateTaps();
-    for (const p of plugins) p.apply(this);
+    for (const p of plugins) {
+      for (const t of p.transforms ?? []) this.transforms.register(t);
+      p.apply(this);
+    }
   }
 
   /** Runs the six stages over options.input and emits the .pbb. */
   async run(options: ResolvedBuildOptions): Promise<Compilation> {
     const input = await InputFile.open(options.input);
     const registry = defaultRegistry();
+    for (const p of this.plugins) for (const g of p.banks ?? []) registry.register(g);
     this.hooks.banks.call(registry);
-    const c = new Compilation(options, input, registry);
+    const c = new Compilation(options, input, registry, this.transforms.definitions());
     let spoolPath: string | undefined;
     try {
       await this.stage(c, 'snapshot', () => this.hooks.snapshot.promise(c));
@@ -111,8 +121,12 @@ export class Compiler {
       version: PBB_VERSION,
       outputLength: c.input.size,
       blobId: blob.id,
+      // Small outputs leave the diagnostics out: they name what differs when the wrong blob
+      // is used, which is worth less than their 9 to 13 bytes on a file of a few hundred.
+      diagnostics: c.input.size >= DIAGNOSTICS_MIN_OUTPUT,
       baseFingerprint: blob.baseId.subarray(0, 4),
       refs: blob.manifest.refs.map((r) => ({ size: r.size, digestPrefix: Buffer.from(r.sha256.slice(0, 8), 'hex') })),
+      transforms: this.transforms.decls(),
       outputDigest: new Uint8Array(16),
     };
   }
@@ -146,6 +160,8 @@ export class Compiler {
       if (op === OP_COPY) s.segments.copy++;
       else if (op === OP_COPY_XOR) s.segments.copyXor++;
       else if (op === OP_COPY_ADD) s.segments.copyAdd++;
+      else if (op === OP_COPY_DIFF) s.segments.copyDiff++;
+      else s.segments.copyTransform++;
       if (plan.off[i] >= blob.size) {
         s.bytesFrom.output += plan.len[i];
         continue;
@@ -238,7 +254,7 @@ function checkPlanCovers(plan: BlockPlan, length: number, block: number): void {
  */
 function verifyPlan(plan: BlockPlan, c: Compilation, block: { index: number; position: number; bytes: Uint8Array }): void {
   const out = Buffer.allocUnsafe(block.bytes.length);
-  executeBlock(plan, c.requireBlob(), out, { block: block.index, outputStart: block.position });
+  executeBlock(plan, c.requireBlob(), out, { block: block.index, outputStart: block.position, transforms: c.transforms });
   if (!out.equals(block.bytes)) {
     let at = 0;
     while (out[at] === block.bytes[at]) at++;

@@ -47,6 +47,7 @@ function nativeKernels(addon: NativeAddon): Kernels {
     xorDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.xorDeltas(b, start, end),
     addDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.addDeltas(b, start, end),
     executeCopy: addon.executeCopy,
+    addDiff: addon.addDiff,
     mapFile: addon.mapFile,
   });
 }

@@ -13,7 +13,7 @@ import type { KgramArrays, SimdLevel } from './types.js';
  * The version of the contract between this code and the addon (function names, argument
  * order, results). An addon built from other sources reports another one and is not used.
  */
-export const NATIVE_API = 3;
+export const NATIVE_API = 4;
 
 /** What the addon exports (native/src/module.cc). */
 export interface NativeAddon {
@@ -37,6 +37,7 @@ export interface NativeAddon {
   xorDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   addDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void;
+  addDiff(out: Uint8Array, outPos: number, diff: Uint8Array, diffPos: number, len: number): void;
   mapFile(path: string): ArrayBuffer;
 }
 

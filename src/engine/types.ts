@@ -82,6 +82,12 @@ export interface Kernels {
    */
   executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void;
   /**
+   * out[outPos + k] = (out[outPos + k] + diff[diffPos + k]) mod 256 for k < len: a COPY_DIFF
+   * segment's differences added to the bytes its copy put in place (docs/FORMAT.md). The two
+   * ranges may overlap (the differences are read as they were before the call).
+   */
+  addDiff(out: Uint8Array, outPos: number, diff: Uint8Array, diffPos: number, len: number): void;
+  /**
    * A file's bytes as an ArrayBuffer: mapped read-only without a copy (native), or read into
    * memory (JS). The file must not be truncated while the buffer is in use.
    */

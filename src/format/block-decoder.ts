@@ -4,15 +4,15 @@
  * unchecked field, and every loop advances through bounded input.
  */
 import {
-  BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES,
-  MAX_MODELED_BYTES_PER_SEGMENT, MAX_NUMBER, MAX_VARINT_BYTES, METHOD_LZMA2, METHOD_ZSTD, STREAM_NAMES,
+  BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, BLOCK_EXTENDED, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES,
+  MAX_MODELED_BYTES_PER_SEGMENT, MAX_MODELED_BYTES_PER_SEGMENT_EXTENDED, MAX_NUMBER, MAX_VARINT_BYTES, METHOD_LZMA2, METHOD_ZSTD, STREAM_NAMES,
 } from './constants.js';
 import { fail } from './fail.js';
 import { decodeLzma2 } from './lzma2.js';
 import { decodeModeledSegments, type SegmentArrays } from './segment-model.js';
 import { decodeZstd, ZSTD_MAX_DICT } from './zstd.js';
 import type { ByteSource } from './source.js';
-import { OP_LITERAL, OP_MAX, opHasImmediate, type BlockPlan, type PbbHeader, type StreamStats } from './types.js';
+import { OP_COPY_DIFF, OP_LITERAL, OP_MAX, OP_TRANSFORM, isExtendedOp, opHasImmediate, type BlockPlan, type PbbHeader, type StreamStats } from './types.js';
 import { readVarint, zigzagDecode, type VarintCursor } from './varint.js';
 
 /** Caps a reader may set below the format's own maxima (a receiver with little memory, a fuzzer). */
@@ -52,7 +52,7 @@ export interface DecodedBlock {
   spillDecoded: boolean;
 }
 
-type DecodedSegments = SegmentArrays & { literalBytes: number };
+type DecodedSegments = SegmentArrays & { literalBytes: number; diffBytes: number };
 
 interface SegmentsForDictionary {
   count: number;
@@ -169,9 +169,17 @@ export async function* readBlocks(
     if (count > maxSegments) fail('PFSC_PBB_LIMIT', `${where}: segment count ${count} exceeds the limit of ${maxSegments}`);
 
     const codingByte = (await rd.bytes(1, () => `${where}: block coding`))[0]!;
-    if (codingByte !== BLOCK_CODING_STREAMS && codingByte !== BLOCK_CODING_MODELED) {
-      fail('PFSC_PBB_CORRUPT', `${where}: block coding ${codingByte}, must be 0 (streams) or 1 (modeled)`);
+    const extended = header.version >= 3 && (codingByte & BLOCK_EXTENDED) !== 0;
+    const blockCoding = extended ? codingByte & ~BLOCK_EXTENDED : codingByte;
+    if (blockCoding !== BLOCK_CODING_STREAMS && blockCoding !== BLOCK_CODING_MODELED) {
+      fail('PFSC_PBB_CORRUPT', header.version >= 3
+        ? `${where}: block coding byte 0x${codingByte.toString(16).padStart(2, '0')}: the coding (bits 0-1) must be 0 (streams) or 1 (modeled), bit 2 says extended ops, the rest must be 0`
+        : `${where}: block coding ${codingByte}, must be 0 (streams) or 1 (modeled)`);
     }
+    const transforms = header.transforms;
+    /** Whether op o may appear in this block. */
+    const opAllowed = (o: number): boolean =>
+      o <= OP_MAX || (extended && (o === OP_COPY_DIFF || (o >= OP_TRANSFORM && o - OP_TRANSFORM < transforms.length)));
 
     const streams: StreamStats[] = [];
     let spillDecoded = true;
@@ -234,11 +242,11 @@ export async function* readBlocks(
       const at = rd.pos;
       const swhere = `${where}, segments at byte ${at}`;
       const size = await rd.varint(() => `${swhere}: size`);
-      const maxSize = count * MAX_MODELED_BYTES_PER_SEGMENT + 8;
+      const maxSize = count * (extended ? MAX_MODELED_BYTES_PER_SEGMENT_EXTENDED : MAX_MODELED_BYTES_PER_SEGMENT) + 8;
       if (size > maxSize) fail('PFSC_PBB_CORRUPT', `${swhere}: size ${size} is more than ${maxSize} for ${count} segments`);
       const data = await rd.bytes(size, () => `${swhere}: data`);
       const state = { diagonal, position: done };
-      const seg = decodeModeledSegments(data, count, outLength, state, where);
+      const seg = decodeModeledSegments(data, count, outLength, state, where, { extended, transforms });
       diagonal = state.diagonal;
       streams.push({ name: 'segments', rawBytes: count, codedBytes: rd.pos - at, coding: 'range' });
       return seg;
@@ -250,12 +258,16 @@ export async function* readBlocks(
       const op = await readStream(0, count, count);
       let copies = 0;
       let imms = 0;
+      let diffBytes = 0;
       for (let i = 0; i < count; i++) {
         const o = op[i]!;
-        if (o > OP_MAX) fail('PFSC_PBB_CORRUPT', `${where}: segment ${i} has unknown op code ${o}`);
+        if (!opAllowed(o)) {
+          fail('PFSC_PBB_CORRUPT', `${where}: segment ${i} has op code ${o}, not defined${extended ? '' : ' in a block without extended ops'}`);
+        }
         if (o !== OP_LITERAL) {
           copies++;
           if (opHasImmediate(o)) imms++;
+          else if (o >= OP_TRANSFORM) imms += transforms[o - OP_TRANSFORM]!.immCount;
         }
       }
 
@@ -276,6 +288,7 @@ export async function* readBlocks(
           if (sum > outLength) fail('PFSC_PBB_CORRUPT', `${what()}: lengths pass the block's output length ${outLength}`);
           len[i] = l;
           if (op[i] === OP_LITERAL) literalBytes += l;
+          else if (op[i] === OP_COPY_DIFF) diffBytes += l;
         }
         if (cur.pos !== lengthsRaw.length) {
           fail('PFSC_PBB_CORRUPT', `${where}: lengths stream has ${lengthsRaw.length - cur.pos} bytes left after ${count} lengths`);
@@ -307,18 +320,35 @@ export async function* readBlocks(
         }
       }
 
-      // immediates
+      // immediates: one byte per xor/add copy, a transform's Imm_Count per transform copy
       const immRaw = await readStream(3, imms, imms);
       const imm = new Uint8Array(count);
-      for (let i = 0, k = 0; i < count; i++) if (opHasImmediate(op[i]!)) imm[i] = immRaw[k++]!;
+      const timm = new Uint8Array(imms);
+      let tp = 0;
+      for (let i = 0, k = 0; i < count; i++) {
+        const o = op[i]!;
+        if (opHasImmediate(o)) imm[i] = immRaw[k++]!;
+        else if (o >= OP_TRANSFORM) {
+          const n = transforms[o - OP_TRANSFORM]!.immCount;
+          timm.set(immRaw.subarray(k, k + n), tp);
+          k += n;
+          tp += n;
+        }
+      }
 
-      return { count, op, len, off, imm, literalBytes };
+      return { count, op, len, off, imm, timm: timm.subarray(0, tp), literalBytes, diffBytes };
     };
 
-    const seg = codingByte === BLOCK_CODING_MODELED ? await readModeled() : await readFiveStreams();
+    const seg = blockCoding === BLOCK_CODING_MODELED ? await readModeled() : await readFiveStreams();
+    if (extended && !seg.op.subarray(0, count).some(isExtendedOp)) {
+      fail('PFSC_PBB_CORRUPT', `${where}: the block coding says extended ops (bit 2), but no segment uses one`);
+    }
     const spill = await readStream(4, seg.literalBytes, seg.literalBytes, seg);
+    // The Diffs stream is there exactly when the block has COPY_DIFF segments.
+    const diffs = seg.diffBytes > 0 ? await readStream(5, seg.diffBytes, seg.diffBytes) : undefined;
+    const timm = seg.timm !== undefined && seg.timm.length > 0 ? seg.timm : undefined;
     yield {
-      plan: { outLength, count, op: seg.op, len: seg.len, off: seg.off, imm: seg.imm, spill },
+      plan: { outLength, count, op: seg.op, len: seg.len, off: seg.off, imm: seg.imm, spill, diffs, timm },
       streams,
       codedBytes: rd.pos - position,
       position,

@@ -4,14 +4,14 @@
  * from block to block.
  */
 import {
-  METHOD_LZMA2, METHOD_ZSTD, BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES,
-  MAX_VARINT_BYTES, STREAM_NAMES,
+  METHOD_LZMA2, METHOD_ZSTD, BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, BLOCK_EXTENDED, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END,
+  MAX_LENGTH_VARINT_BYTES, MAX_VARINT_BYTES, STREAM_NAMES,
 } from './constants.js';
 import { fail } from './fail.js';
 import { DEFAULT_LZMA_PRESET, encodeLzma2, lzmaPresetOptions } from './lzma2.js';
 import { encodeModeledSegments } from './segment-model.js';
 import { encodeZstd, usableDictionary, ZSTD_MAX_DICT } from './zstd.js';
-import { OP_LITERAL, OP_MAX, opHasImmediate, type BlockPlan, type StreamStats } from './types.js';
+import { OP_COPY_DIFF, OP_LITERAL, OP_TRANSFORM, isExtendedOp, opHasImmediate, type BlockPlan, type StreamStats, type TransformDecl } from './types.js';
 import { varintLength, writeVarint, zigzagEncode } from './varint.js';
 
 /**
@@ -51,6 +51,8 @@ export interface BlockEncoderOptions {
   coding?: BlockCodingChoice;
   /** With the blob, the spill is also tried with Zstandard and a blob dictionary. */
   blob?: BlobBytes;
+  /** The transforms the file's header declares (ops OP_TRANSFORM + index). */
+  transforms?: readonly TransformDecl[];
 }
 
 /**
@@ -150,10 +152,18 @@ export async function codeStream(
   return best;
 }
 
+/** Segments with an xor/add immediate. */
+function countXorAdd(op: Uint8Array, count: number): number {
+  let n = 0;
+  for (let i = 0; i < count; i++) if (opHasImmediate(op[i]!)) n++;
+  return n;
+}
+
 export class BlockEncoder {
   private readonly preset: number;
   private readonly coding: BlockCodingChoice;
   private readonly blob: BlobBytes | undefined;
+  private readonly transforms: readonly TransformDecl[];
   /** Diagonal (offset − output position) of the previous copy, and the output position of this block: both carried across blocks. */
   private prevDiagonal = 0;
   private outputPosition = 0;
@@ -163,6 +173,7 @@ export class BlockEncoder {
     this.preset = opts.preset ?? DEFAULT_LZMA_PRESET;
     this.coding = opts.coding ?? 'best';
     this.blob = opts.blob;
+    this.transforms = opts.transforms ?? [];
     lzmaPresetOptions(this.preset, 4096); // throws RangeError on an unsupported preset
   }
 
@@ -178,17 +189,17 @@ export class BlockEncoder {
   encode(plan: BlockPlan): Promise<EncodedBlock> {
     try {
       const state = { diagonal: this.prevDiagonal, position: this.outputPosition };
-      const raws = this.buildStreams(plan);
-      const segments = this.coding === 'streams' ? undefined : encodeModeledSegments(plan, state);
+      const { raws, extended } = this.buildStreams(plan);
+      const segments = this.coding === 'streams' ? undefined : encodeModeledSegments(plan, state, { extended, transforms: this.transforms });
       const trySpillDictionary = this.blob !== undefined && plan.spill.length >= MIN_ZSTD_TRY && plan.spill.length <= MAX_ZSTD_TRY;
       const dictionary = trySpillDictionary ? chooseSpillDictionary(plan, this.blob!) : undefined;
-      return this.codeBlock(plan, raws, segments, dictionary);
+      return this.codeBlock(plan, raws, segments, dictionary, extended);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  private buildStreams(plan: BlockPlan): Uint8Array[] {
+  private buildStreams(plan: BlockPlan): { raws: Uint8Array[]; extended: boolean } {
     const where = `block ${this.blockIndex}`;
     const bad = (msg: string): never => fail('PFSC_INTERNAL', `invalid block plan (${where}): ${msg}`);
     const { count, outLength } = plan;
@@ -202,14 +213,20 @@ export class BlockEncoder {
       bad(`op/len/off/imm arrays are shorter than count ${count}`);
     }
     const { op, len, off, imm } = plan;
+    const timm = plan.timm ?? new Uint8Array(0);
     let copies = 0;
     let imms = 0;
     let literalBytes = 0;
+    let diffBytes = 0;
+    let extended = false;
     let total = 0;
     for (let i = 0; i < count; i++) {
       const o = op[i]!;
       const l = len[i]!;
-      if (o > OP_MAX) bad(`segment ${i} has unknown op ${o}`);
+      if (o > OP_COPY_DIFF && !(o >= OP_TRANSFORM && o - OP_TRANSFORM < this.transforms.length)) bad(`segment ${i} has unknown op ${o}`);
+      if (isExtendedOp(o)) extended = true;
+      if (o === OP_COPY_DIFF) diffBytes += l;
+      else if (o >= OP_TRANSFORM) imms += this.transforms[o - OP_TRANSFORM]!.immCount;
       if (l === 0) bad(`segment ${i} has length 0`);
       total += l;
       if (o === OP_LITERAL) {
@@ -223,6 +240,10 @@ export class BlockEncoder {
     }
     if (total !== outLength) bad(`segment lengths sum to ${total}, outLength is ${outLength}`);
     if (plan.spill.length !== literalBytes) bad(`spill holds ${plan.spill.length} bytes, literal segments need ${literalBytes}`);
+    const diffs = plan.diffs ?? new Uint8Array(0);
+    if (diffs.length !== diffBytes) bad(`diffs hold ${diffs.length} bytes, COPY_DIFF segments need ${diffBytes}`);
+    const transformImms = imms - countXorAdd(op, count);
+    if (timm.length !== transformImms) bad(`timm holds ${timm.length} bytes, transform segments need ${transformImms}`);
 
     const ops = op.slice(0, count);
     const lengths = new Uint8Array(count * MAX_LENGTH_VARINT_BYTES);
@@ -231,6 +252,7 @@ export class BlockEncoder {
     let lp = 0;
     let fp = 0;
     let ip = 0;
+    let tp = 0;
     let diagonal = this.prevDiagonal;
     let pos = this.outputPosition;
     for (let i = 0; i < count; i++) {
@@ -243,13 +265,21 @@ export class BlockEncoder {
         fp = writeVarint(offsets, fp, zigzagEncode(f - (pos + diagonal)));
         diagonal = f - pos;
         if (opHasImmediate(o)) immediates[ip++] = imm[i]!;
+        else if (o >= OP_TRANSFORM) {
+          const n = this.transforms[o - OP_TRANSFORM]!.immCount;
+          immediates.set(timm.subarray(tp, tp + n), ip);
+          ip += n;
+          tp += n;
+        }
       }
       pos += l;
     }
     this.prevDiagonal = diagonal;
     this.outputPosition = pos;
     this.blockIndex++;
-    return [ops, lengths.subarray(0, lp), offsets.subarray(0, fp), immediates, plan.spill];
+    const raws = [ops, lengths.subarray(0, lp), offsets.subarray(0, fp), immediates, plan.spill];
+    if (diffs.length > 0) raws.push(diffs);
+    return { raws, extended };
   }
 
   /**
@@ -261,17 +291,21 @@ export class BlockEncoder {
     raws: Uint8Array[],
     segments: Uint8Array | undefined,
     dictionary: SpillDictionary | undefined,
+    extended: boolean,
   ): Promise<EncodedBlock> {
     const { outLength, count } = plan;
     const spillIndex = STREAM_NAMES.indexOf('spill');
+    const diffsIndex = STREAM_NAMES.indexOf('diffs');
     const wantStreams = this.coding !== 'modeled';
     const coded = await Promise.all(
       raws.map((raw, i) =>
         i === spillIndex
           ? codeStream('spill', raw, this.preset, dictionary)
-          : wantStreams ? codeStream(STREAM_NAMES[i]!, raw, this.preset) : undefined),
+          : wantStreams || i === diffsIndex ? codeStream(STREAM_NAMES[i]!, raw, this.preset) : undefined),
     );
     const spill = coded[spillIndex]!;
+    // The Diffs stream follows the spill in both codings, when the block has any.
+    const tail: CodedStream[] = [spill, ...(coded[diffsIndex] !== undefined ? [coded[diffsIndex]!] : [])];
     let parts: CodedStream[] = coded.filter((c): c is CodedStream => c !== undefined);
     let coding = BLOCK_CODING_STREAMS;
     if (segments !== undefined) {
@@ -283,8 +317,9 @@ export class BlockEncoder {
         stats: { name: 'segments', rawBytes: count, codedBytes: header.length + segments.length, coding: 'range' },
       };
       const streamsSize = wantStreams ? parts.reduce((s, c) => s + c.stats.codedBytes, 0) : Infinity;
-      if (modeled.stats.codedBytes + spill.stats.codedBytes < streamsSize) {
-        parts = [modeled, spill];
+      const tailSize = tail.reduce((s, c) => s + c.stats.codedBytes, 0);
+      if (modeled.stats.codedBytes + tailSize < streamsSize) {
+        parts = [modeled, ...tail];
         coding = BLOCK_CODING_MODELED;
       }
     }
@@ -292,7 +327,7 @@ export class BlockEncoder {
     for (const c of parts) size += c.header.length + c.payload.length;
     const bytes = new Uint8Array(size);
     let p = writeVarint(bytes, writeVarint(bytes, 0, outLength), count);
-    bytes[p++] = coding;
+    bytes[p++] = coding | (extended ? BLOCK_EXTENDED : 0);
     for (const c of parts) {
       bytes.set(c.header, p);
       p += c.header.length;

@@ -7,7 +7,7 @@
 import { MAX_BLOCK_OUT_LENGTH, MAX_COPY_END } from './constants.js';
 import { fail } from './fail.js';
 import { newProbs, RangeDecoder, RangeEncoder } from './range-coder.js';
-import { OP_COPY, OP_LITERAL, opHasImmediate } from './types.js';
+import { OP_COPY, OP_COPY_DIFF, OP_LITERAL, OP_TRANSFORM, opHasImmediate, type TransformDecl } from './types.js';
 
 /** Mantissa bits below the leading 1 that get a model; the rest are direct bits. */
 const MODELED_MANTISSA_BITS = 2;
@@ -84,10 +84,22 @@ class NumberModel {
   }
 }
 
+/** Symbols of an extended block's op tree: ops 0-4 as themselves, any transform as 5. */
+const SYM_TRANSFORM = 5;
+
+function symbolOf(op: number): number {
+  return op >= OP_TRANSFORM ? SYM_TRANSFORM : op;
+}
+
 /** The models of one block; a block starts with fresh ones. */
 class SegmentModels {
-  /** Op as a 2-bit tree, by the previous segment's op. */
+  /** Op as a 2-bit tree, by the previous segment's op (a block without extended ops). */
   readonly op = newProbs(4 * 4);
+  /** Extended blocks: op symbol as a 3-bit tree by the previous symbol; a transform's index as a 4-bit tree. */
+  readonly opx = newProbs(6 * 8);
+  readonly transform = newProbs(16);
+  /** Transform immediates as 8-bit trees, by transform and byte (made when first needed). */
+  private timmProbs: Uint16Array | undefined;
   /** Lengths: context 0 for literals, 1 for copies. */
   readonly length = new NumberModel(2);
   /** Offset delta is zero / sign, by (previous op was a literal) × (previous delta was zero). */
@@ -97,7 +109,21 @@ class SegmentModels {
   readonly delta = new NumberModel(2);
   /** Immediates as 8-bit trees, one per transform op. */
   readonly imm = newProbs(2 * 256);
+
+  timm(): Uint16Array {
+    this.timmProbs ??= newProbs(16 * 8 * 256);
+    return this.timmProbs;
+  }
 }
+
+/** How a block's ops are coded: a format 3 block with extended ops uses the 3-bit tree. */
+export interface OpCoding {
+  extended: boolean;
+  /** The header's transforms (their immediate counts). */
+  transforms: readonly TransformDecl[];
+}
+
+const PLAIN: OpCoding = { extended: false, transforms: [] };
 
 /** What carries from block to block: the previous copy's diagonal. */
 export interface DiagonalState {
@@ -112,21 +138,43 @@ export interface SegmentArrays {
   len: Uint32Array;
   off: Float64Array;
   imm: Uint8Array;
+  /** Transform segments' immediate bytes, in order (extended blocks). */
+  timm?: Uint8Array;
 }
 
 /** Codes a block's segments; updates `state` (diagonal) as the decoder will. */
-export function encodeModeledSegments(seg: SegmentArrays, state: DiagonalState): Uint8Array {
+export function encodeModeledSegments(seg: SegmentArrays, state: DiagonalState, coding: OpCoding = PLAIN): Uint8Array {
   const rc = new RangeEncoder();
   const m = new SegmentModels();
   let prevOp = OP_COPY;
   let prevZero = 1;
   let pos = state.position;
   let diagonal = state.diagonal;
+  let tp = 0;
   for (let i = 0; i < seg.count; i++) {
     const op = seg.op[i]!;
     const l = seg.len[i]!;
-    rc.bit(m.op, prevOp * 4 + 1, op >> 1);
-    rc.bit(m.op, prevOp * 4 + 2 + (op >> 1), op & 1);
+    if (coding.extended) {
+      const s = symbolOf(op);
+      let t = 1;
+      for (let k = 2; k >= 0; k--) {
+        const b = (s >> k) & 1;
+        rc.bit(m.opx, symbolOf(prevOp) * 8 + t, b);
+        t = (t << 1) | b;
+      }
+      if (s === SYM_TRANSFORM) {
+        const j = op - OP_TRANSFORM;
+        t = 1;
+        for (let k = 3; k >= 0; k--) {
+          const b = (j >> k) & 1;
+          rc.bit(m.transform, t, b);
+          t = (t << 1) | b;
+        }
+      }
+    } else {
+      rc.bit(m.op, prevOp * 4 + 1, op >> 1);
+      rc.bit(m.op, prevOp * 4 + 2 + (op >> 1), op & 1);
+    }
     // The last segment's length is what is left of the block: not coded.
     if (i < seg.count - 1) m.length.encode(rc, op === OP_LITERAL ? 0 : 1, l);
     if (op !== OP_LITERAL) {
@@ -149,6 +197,19 @@ export function encodeModeledSegments(seg: SegmentArrays, state: DiagonalState):
           rc.bit(m.imm, base + t, b);
           t = (t << 1) | b;
         }
+      } else if (op >= OP_TRANSFORM) {
+        const j = op - OP_TRANSFORM;
+        const probs = m.timm();
+        for (let q = 0; q < coding.transforms[j]!.immCount; q++) {
+          const v = seg.timm![tp++]!;
+          const base = (j * 8 + q) * 256;
+          let t = 1;
+          for (let k = 7; k >= 0; k--) {
+            const b = (v >> k) & 1;
+            rc.bit(probs, base + t, b);
+            t = (t << 1) | b;
+          }
+        }
       }
     }
     prevOp = op;
@@ -170,24 +231,47 @@ export function decodeModeledSegments(
   outLength: number,
   state: DiagonalState,
   where: string,
-): SegmentArrays & { literalBytes: number } {
+  coding: OpCoding = PLAIN,
+): SegmentArrays & { literalBytes: number; diffBytes: number } {
   const rc = new RangeDecoder(data, `${where}: segments`);
   const m = new SegmentModels();
   const op = new Uint8Array(count);
   const len = new Uint32Array(count);
   const off = new Float64Array(count);
   const imm = new Uint8Array(count);
+  let timm = new Uint8Array(0);
+  let tp = 0;
   let prevOp = OP_COPY;
   let prevZero = 1;
   let pos = state.position;
   let diagonal = state.diagonal;
   let sum = 0;
   let literalBytes = 0;
+  let diffBytes = 0;
   let i = 0;
   const what = (): string => `${where}: segment ${i}`;
   for (; i < count; i++) {
-    const hi = rc.bit(m.op, prevOp * 4 + 1);
-    const o = (hi << 1) | rc.bit(m.op, prevOp * 4 + 2 + hi);
+    let o: number;
+    if (coding.extended) {
+      let t = 1;
+      for (let k = 0; k < 3; k++) t = (t << 1) | rc.bit(m.opx, symbolOf(prevOp) * 8 + t);
+      const s = t - 8;
+      if (s > SYM_TRANSFORM) fail('PFSC_PBB_CORRUPT', `${what()}: op symbol ${s} is not defined (0-5)`);
+      if (s === SYM_TRANSFORM) {
+        t = 1;
+        for (let k = 0; k < 4; k++) t = (t << 1) | rc.bit(m.transform, t);
+        const j = t - 16;
+        if (j >= coding.transforms.length) {
+          fail('PFSC_PBB_CORRUPT', `${what()}: transform ${j}, but the header declares ${coding.transforms.length}`);
+        }
+        o = OP_TRANSFORM + j;
+      } else {
+        o = s;
+      }
+    } else {
+      const hi = rc.bit(m.op, prevOp * 4 + 1);
+      o = (hi << 1) | rc.bit(m.op, prevOp * 4 + 2 + hi);
+    }
     const l = i < count - 1 ? m.length.decode(rc, o === OP_LITERAL ? 0 : 1, MAX_LENGTH_BITS, what) : outLength - sum;
     if (l < 1) fail('PFSC_PBB_CORRUPT', `${what()}: the last segment has no bytes left (the others take all ${outLength})`);
     if (l > MAX_BLOCK_OUT_LENGTH || sum + l > outLength) {
@@ -217,6 +301,22 @@ export function decodeModeledSegments(
         let t = 1;
         for (let k = 0; k < 8; k++) t = (t << 1) | rc.bit(m.imm, base + t);
         imm[i] = t - 256;
+      } else if (o >= OP_TRANSFORM) {
+        const j = o - OP_TRANSFORM;
+        const probs = m.timm();
+        for (let q = 0; q < coding.transforms[j]!.immCount; q++) {
+          const base = (j * 8 + q) * 256;
+          let t = 1;
+          for (let k = 0; k < 8; k++) t = (t << 1) | rc.bit(probs, base + t);
+          if (tp === timm.length) {
+            const grown = new Uint8Array(Math.max(64, 2 * timm.length));
+            grown.set(timm);
+            timm = grown;
+          }
+          timm[tp++] = t - 256;
+        }
+      } else if (o === OP_COPY_DIFF) {
+        diffBytes += l;
       }
     }
     prevOp = o;
@@ -226,5 +326,5 @@ export function decodeModeledSegments(
   if (sum !== outLength) fail('PFSC_PBB_CORRUPT', `${where}: lengths sum to ${sum}, the block's output length is ${outLength}`);
   state.diagonal = diagonal;
   state.position = pos;
-  return { count, op, len, off, imm, literalBytes };
+  return { count, op, len, off, imm, timm: timm.subarray(0, tp), literalBytes, diffBytes };
 }

@@ -17,6 +17,10 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 /** Explains how the header's refs and base differ from the local blob's; empty when nothing visible differs. */
 export function describeBlobDifference(header: PbbHeader, blob: Blob, opts: CheckBlobOptions = {}): string[] {
   const out: string[] = [];
+  if (!header.diagnostics) {
+    out.push(`the blueprint does not record which refs and base it needs (small blueprints leave that out); the local blob has ${blob.manifest.refs.length} ref${blob.manifest.refs.length === 1 ? '' : 's'}`);
+    return out;
+  }
   const localBase = blob.baseId.subarray(0, 4);
   if (!bytesEqual(header.baseFingerprint, localBase)) {
     out.push(`the generated banks differ (base ${toHex(header.baseFingerprint)}… expected, local ${toHex(localBase)}…: another profile, seed or pfsc version)`);

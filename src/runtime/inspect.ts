@@ -7,7 +7,7 @@ import { readBlocks, type DecodeLimits, type DecodedBlock } from '../format/bloc
 import { ALL_STREAM_NAMES } from '../format/constants.js';
 import { readHeader } from '../format/header.js';
 import type { ByteSource } from '../format/source.js';
-import { OP_COPY, OP_COPY_XOR, OP_LITERAL, type PbbHeader, type StreamStats } from '../format/types.js';
+import { OP_COPY, OP_COPY_ADD, OP_COPY_DIFF, OP_COPY_XOR, OP_LITERAL, type PbbHeader, type StreamStats } from '../format/types.js';
 
 /** A stretch of output copied from consecutive blob bytes with one op. */
 export interface CopyRun {
@@ -16,7 +16,7 @@ export interface CopyRun {
   length: number;
   /** Blob offset of the first byte. */
   offset: number;
-  /** OP_COPY, OP_COPY_XOR or OP_COPY_ADD. */
+  /** OP_COPY, OP_COPY_XOR, OP_COPY_ADD, OP_COPY_DIFF, or a transform's op. */
   op: number;
 }
 
@@ -24,7 +24,22 @@ export interface SegmentCounts {
   copy: number;
   copyXor: number;
   copyAdd: number;
+  /** COPY_DIFF: copies with a difference byte per output byte. */
+  copyDiff: number;
+  /** Copies through a plugin's transform. */
+  copyTransform: number;
   literal: number;
+}
+
+type SegmentKey = keyof SegmentCounts;
+
+function keyOf(op: number): SegmentKey {
+  if (op === OP_LITERAL) return 'literal';
+  if (op === OP_COPY) return 'copy';
+  if (op === OP_COPY_XOR) return 'copyXor';
+  if (op === OP_COPY_ADD) return 'copyAdd';
+  if (op === OP_COPY_DIFF) return 'copyDiff';
+  return 'copyTransform';
 }
 
 export interface ScanOptions {
@@ -67,8 +82,8 @@ export async function scanBlueprint(src: ByteSource, opts: ScanOptions = {}): Pr
   const { header, length: headerLength } = await readHeader(src);
   const maxCopies = opts.maxCopies ?? 100_000;
   const streams: StreamStats[] = ALL_STREAM_NAMES.map((name) => ({ name, rawBytes: 0, codedBytes: 0, coding: 'stored' }));
-  const segments: SegmentCounts = { copy: 0, copyXor: 0, copyAdd: 0, literal: 0 };
-  const bytes: SegmentCounts = { copy: 0, copyXor: 0, copyAdd: 0, literal: 0 };
+  const segments: SegmentCounts = { copy: 0, copyXor: 0, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 0 };
+  const bytes: SegmentCounts = { copy: 0, copyXor: 0, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 0 };
   const copies: CopyRun[] = [];
   let copyRuns = 0;
   let run: CopyRun | undefined;
@@ -94,7 +109,7 @@ export async function scanBlueprint(src: ByteSource, opts: ScanOptions = {}): Pr
     for (let i = 0; i < count; i++) {
       const o = op[i]!;
       const l = len[i]!;
-      const key = o === OP_LITERAL ? 'literal' : o === OP_COPY ? 'copy' : o === OP_COPY_XOR ? 'copyXor' : 'copyAdd';
+      const key = keyOf(o);
       segments[key]++;
       bytes[key] += l;
       if (o === OP_LITERAL) {

@@ -14,6 +14,7 @@ import type { ByteSource } from '../format/source.js';
 import { OP_LITERAL, type BlockPlan, type PbbHeader } from '../format/types.js';
 import { checkBlobMatches } from './check.js';
 import { executeBlock } from './execute.js';
+import type { TransformDefinition } from './plugin-transforms.js';
 
 export interface ReplayProgress {
   phase: string;
@@ -33,6 +34,8 @@ export interface ReplayStreamOptions {
   limits?: DecodeLimits;
   /** Names of the local refs for a blob mismatch message (e.g. the --ref paths). */
   refLabels?: readonly string[];
+  /** The definitions of the header's transforms (plugins'), in its order. */
+  transforms?: readonly TransformDefinition[];
   onProgress?(p: ReplayProgress): void;
 }
 
@@ -61,7 +64,7 @@ export async function replayToSink(
   for await (const block of readBlocks(input, header, headerLength, opts.limits, dictionarySource(blob))) {
     const out = new Uint8Array(block.plan.outLength);
     if (blob.prepare) await prepareCopies(blob, block.plan);
-    executeBlock(block.plan, blob, out, { block: block.index, outputStart: block.outputStart });
+    executeBlock(block.plan, blob, out, { block: block.index, outputStart: block.outputStart, transforms: opts.transforms });
     // The sink's write (a file's, on libuv's pool) goes on while the block is hashed.
     const written = opts.write(out);
     hash.update(out);

@@ -12,7 +12,7 @@ export class PackPlugin {
     compiler.hooks.pack.tapPromise(this.name, async (c, plan) => {
       let enc = this.encoders.get(c);
       if (!enc) {
-        enc = new BlockEncoder({ blob: blobBytesOf(c) });
+        enc = new BlockEncoder({ blob: blobBytesOf(c), transforms: c.transforms });
         this.encoders.set(c, enc);
       }
       const { bytes, streams } = await enc.encode(plan);

@@ -42,8 +42,8 @@ interface PlannerSet {
   variants: Planner[];
 }
 
-async function wireBytes(plan: BlockPlan, blob: BlobBytes): Promise<number> {
-  return (await new BlockEncoder({ blob }).encode(plan)).bytes.length;
+async function wireBytes(plan: BlockPlan, blob: BlobBytes, c: Compilation): Promise<number> {
+  return (await new BlockEncoder({ blob, transforms: c.transforms }).encode(plan)).bytes.length;
 }
 
 export class PlanPlugin {
@@ -63,12 +63,12 @@ export class PlanPlugin {
       let best = set.main.planBlock(block.bytes, regions);
       if (best.spill.length > TRIAL_SPILL_LIMIT || best.count <= 1) return best;
       const blob = blobBytesOf(c);
-      let bestBytes = await wireBytes(best, blob);
+      let bestBytes = await wireBytes(best, blob, c);
       let bestState = set.main.saveState();
       for (const v of set.variants) {
         v.restoreState(before);
         const plan = v.planBlock(block.bytes, regions);
-        const bytes = await wireBytes(plan, blob);
+        const bytes = await wireBytes(plan, blob, c);
         if (bytes < bestBytes) {
           best = plan;
           bestBytes = bytes;

@@ -138,7 +138,7 @@ describe.skipIf(!apiReady)('build and replay', () => {
       expect(i.status, i.stderr).toBe(0);
       const report = JSON.parse(i.stdout) as { header: { outputLength: number; blobId: string; version: number }; blobIdHex: string; bytesFrom: Record<string, number> };
       expect(report.header.outputLength).toBe(10_000);
-      expect(report.header.version).toBe(2);
+      expect(report.header.version).toBe(3);
       expect(report.header.blobId).toBe(report.blobIdHex);
       expect(Object.keys(report.bytesFrom)).toEqual(['banks', 'refs', 'output', 'spill']);
       expect(Object.values(report.bytesFrom).reduce((a, b) => a + b, 0)).toBe(10_000);

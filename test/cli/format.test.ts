@@ -41,8 +41,10 @@ describe('inspect table', () => {
       version: 2,
       outputLength: 4000,
       blobId: new Uint8Array(16),
+      diagnostics: true,
       baseFingerprint: new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
       refs: [{ size: 1000, digestPrefix: new Uint8Array([1, 2, 3, 4]) }],
+      transforms: [],
       outputDigest: new Uint8Array(16).fill(0xcc),
     },
     blobIdHex: '00'.repeat(16),
@@ -51,7 +53,7 @@ describe('inspect table', () => {
       { name: 'ops', rawBytes: 10, codedBytes: 10, coding: 'stored' },
       { name: 'lengths', rawBytes: 20, codedBytes: 12, coding: 'lzma2' },
     ],
-    segments: { copy: 5, copyXor: 2, copyAdd: 1, literal: 2 },
+    segments: { copy: 5, copyXor: 2, copyAdd: 1, copyDiff: 0, copyTransform: 0, literal: 2 },
     bytesFrom: { banks: 3000, refs: 600, output: 300, spill: 100 },
     rawRatio: 0.025,
     perBank: [
@@ -106,7 +108,7 @@ describe('build --verbose report', () => {
       pbbBytes: 1_200,
       blobId: 'ab'.repeat(16),
       timings: { snapshot: 1, index: 2, hint: 0, plan: 30, pack: 5, emit: 1 },
-      segments: { copy: 6, copyXor: 0, copyAdd: 0, literal: 2 },
+      segments: { copy: 6, copyXor: 0, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 2 },
       bytesFrom: { banks: 300, refs: 12_000, output: 15_000, spill: 2_700 },
       rawRatio: 0.09,
       streams: [

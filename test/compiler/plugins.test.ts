@@ -99,7 +99,7 @@ describe('plugins through the public API', () => {
     };
     const out = join(tmp.dir, 'literal.pbb');
     const r = await pfsc.build({ input, output: out, home, plugins: [replacer] });
-    expect(r.segments).toEqual({ copy: 0, copyXor: 0, copyAdd: 0, literal: 1 });
+    expect(r.segments).toEqual({ copy: 0, copyXor: 0, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 1 });
     expect(r.bytesFrom.spill).toBe(50_000);
     const back = join(tmp.dir, 'literal.out');
     await pfsc.replay({ input: out, output: back, home });

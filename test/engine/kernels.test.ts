@@ -395,6 +395,37 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
     }
   });
 
+  it('addDiff adds differences mod 256 at every size and alignment, also within one buffer', () => {
+    v.use();
+    const rand = mulberry32(31);
+    for (const n of SIZES) {
+      for (const off of OFFSETS) {
+        const diff = randomBytes(rand, n + off);
+        const base = randomBytes(rand, n + 20);
+        const out = base.slice();
+        k.addDiff(out, 3, diff, off, n);
+        for (let i = 0; i < out.length; i++) {
+          const want = i >= 3 && i < 3 + n ? (base[i]! + diff[off + i - 3]!) % 256 : base[i]!;
+          if (out[i] !== want) throw new Error(`addDiff n=${n} off=${off}: byte ${i} is ${out[i]}, want ${want}`);
+        }
+      }
+      // Overlapping ranges of one buffer: the differences are read as they were.
+      for (const [at, from] of [[0, 2], [2, 0], [5, 5]] as const) {
+        const buf = randomBytes(rand, n + 8);
+        const before = buf.slice();
+        k.addDiff(buf, at, buf, from, n);
+        for (let i = 0; i < n; i++) {
+          const want = (before[at + i]! + before[from + i]!) % 256;
+          if (buf[at + i] !== want) throw new Error(`addDiff in place n=${n} ${from}->${at}: byte ${i}`);
+        }
+      }
+    }
+    const b = new Uint8Array(10);
+    expect(() => k.addDiff(b, 5, b, 0, 6)).toThrow(RangeError);
+    expect(() => k.addDiff(b, 0, b, 6, 5)).toThrow(RangeError);
+    expect(() => k.addDiff(b, 0, b, 0, -1)).toThrow(RangeError);
+  });
+
   it('refuses ranges outside the array with a RangeError, touching nothing', () => {
     v.use();
     const b = new Uint8Array(10).fill(4);

@@ -83,7 +83,7 @@ describe('blocks', () => {
     expect(GOLDEN_BLOCK.length).toBe(27);
     const file = concat([encodeHeader(header(10)), GOLDEN_BLOCK]);
     expect(file.length).toBe(71);
-    expect(Buffer.from(file.subarray(0, 7)).toString('hex')).toBe('5046534202000a'); // magic, version 2, flags, length 10
+    expect(Buffer.from(file.subarray(0, 7)).toString('hex')).toBe('5046534203010a'); // magic, version 3, flags (diagnostics), length 10
   });
 
   it('encodes the golden plan to the golden bytes', async () => {
@@ -391,8 +391,8 @@ describe('decoder checks', () => {
 
   it('says where the problem is', async () => {
     await expect(decodeAll(file(golden + '00'))).rejects.toThrow(/1 trailing bytes after the last block, from byte 71/);
-    await expect(decodeAll(file('0a 03 00 03 00 01 04 02'))).rejects.toThrow(/block 0 at byte 44: segment 1 has unknown op code 4/);
-    await expect(decodeAll(file('0a 03 07'))).rejects.toThrow(/block 0 at byte 44: block coding 7/);
+    await expect(decodeAll(file('0a 03 00 03 00 01 04 02'))).rejects.toThrow(/block 0 at byte 44: segment 1 has op code 4, not defined in a block without extended ops/);
+    await expect(decodeAll(file('0a 03 07'))).rejects.toThrow(/block 0 at byte 44: block coding byte 0x07/);
   });
 
   it('decodes an LZMA2-coded stream written with another encoder setting', async () => {

@@ -6,12 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { PfscError, type ErrorCode } from '../../src/errors.js';
 import {
-  OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL, bufferByteSource, digest16, readHeader, zstdAvailable, type BlobBytes, type BlockPlan,
+  OP_COPY, OP_COPY_ADD, OP_COPY_DIFF, OP_COPY_XOR, OP_LITERAL, OP_TRANSFORM, bufferByteSource, digest16, readHeader, zstdAvailable, type BlobBytes, type BlockPlan,
   type DecodeLimits,
 } from '../../src/format/index.js';
 import { executeBlock } from '../../src/runtime/execute.js';
 import { scanBlueprint } from '../../src/runtime/inspect.js';
 import { replayToSink } from '../../src/runtime/replay.js';
+import { TransformRegistry, type TransformDefinition } from '../../src/runtime/plugin-transforms.js';
 import { fakeBlob, prng, randomBytes } from '../runtime/fake-blob.js';
 import { buildPbb, concat, header, plan, type Coding, type Seg } from './helpers.js';
 
@@ -22,8 +23,20 @@ const RANDOM_BLOCKS = LONG ? 100_000 : 10_000;
 
 const ALLOWED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'PFSC_PBB_BAD_MAGIC', 'PFSC_PBB_VERSION', 'PFSC_PBB_TRUNCATED', 'PFSC_PBB_CORRUPT', 'PFSC_PBB_LIMIT',
-  'PFSC_BLOB_MISMATCH', 'PFSC_DIGEST_MISMATCH',
+  'PFSC_BLOB_MISMATCH', 'PFSC_DIGEST_MISMATCH', 'PFSC_UNSUPPORTED',
 ]);
+
+/** Transforms the extended seeds declare: rotate each byte left by imm & 7, and a no-op. */
+const ROTATE: TransformDefinition = {
+  name: 'test/rotl',
+  immCount: 1,
+  apply(buf, start, end, imm) {
+    const r = imm[0]! & 7;
+    for (let i = start; i < end; i++) buf[i] = ((buf[i]! << r) | (buf[i]! >> (8 - r))) & 255;
+  },
+};
+const NOTHING: TransformDefinition = { name: 'test/none', immCount: 0, apply: () => undefined };
+const TRANSFORMS = new TransformRegistry().register(ROTATE).register(NOTHING);
 
 // Caps that keep every allocation small however the fields are damaged.
 const LIMITS: DecodeLimits = { maxOutputLength: 1 << 24, maxBlockOutLength: 1 << 20, maxBlockSegments: 1 << 16 };
@@ -76,11 +89,51 @@ function randomPlans(r: () => number, blocks: number, maxSegs: number, squeeze: 
   return plans;
 }
 
+/** The plan with about a third of its plain copies turned into COPY_DIFF and transform copies. */
+function withExtendedOps(r: () => number, p: BlockPlan): BlockPlan {
+  const diffs: number[] = [];
+  const timm: number[] = [];
+  let turned = false;
+  for (let i = 0; i < p.count; i++) {
+    if (p.op[i] !== OP_COPY || (r() > 0.35 && (turned || i < p.count - 1))) continue;
+    turned = true;
+    if (r() < 0.5) {
+      p.op[i] = OP_COPY_DIFF;
+      for (let k = 0; k < p.len[i]!; k++) diffs.push(r() < 0.85 ? 0 : Math.floor(r() * 256));
+    } else if (r() < 0.7) {
+      p.op[i] = OP_TRANSFORM;
+      timm.push(Math.floor(r() * 256));
+    } else {
+      p.op[i] = OP_TRANSFORM + 1;
+    }
+  }
+  if (!turned) {
+    // No plain copy to turn: end with a COPY_DIFF of one byte from the blob's start.
+    return withExtendedOps(r, plan([...segsOf(p), { op: OP_COPY, len: 1, off: 0 }], p.spill));
+  }
+  // diffs and timm must follow segment order: rebuild them in order.
+  const d: number[] = [];
+  const t: number[] = [];
+  let dp = 0;
+  let tp = 0;
+  for (let i = 0; i < p.count; i++) {
+    if (p.op[i] === OP_COPY_DIFF) for (let k = 0; k < p.len[i]!; k++) d.push(diffs[dp++]!);
+    else if (p.op[i] === OP_TRANSFORM) t.push(timm[tp++]!);
+  }
+  if (d.length > 0) p.diffs = Uint8Array.from(d);
+  if (t.length > 0) p.timm = Uint8Array.from(t);
+  return p;
+}
+
+function segsOf(p: BlockPlan): Seg[] {
+  return Array.from({ length: p.count }, (_, i) => ({ op: p.op[i]!, len: p.len[i]!, off: p.off[i]!, imm: p.imm[i]! }));
+}
+
 function outputOf(plans: BlockPlan[]): Uint8Array {
   let outputStart = 0;
   return concat(plans.map((p) => {
     const out = new Uint8Array(p.outLength);
-    executeBlock(p, blob, out, { outputStart });
+    executeBlock(p, blob, out, { outputStart, transforms: TRANSFORMS.definitions() });
     outputStart += p.outLength;
     return out;
   }));
@@ -101,6 +154,17 @@ async function makeSeeds(): Promise<Uint8Array[]> {
     const out = outputOf(plans);
     const h = header(out.length, { blobId: blob.id, baseFingerprint: blob.baseId.slice(0, 4), refs, outputDigest: digest16(out) });
     seeds.push((await buildPbb(h, plans, { preset: 6, codings })).bytes);
+  }
+  // Format 3's extended ops: some copies become COPY_DIFF and transform copies; some files
+  // without diagnostics.
+  for (const [blocks, maxSegs, codings, diagnostics] of [[2, 30, ['streams', 'modeled'], true], [1, 200, ['best'], false], [3, 12, ['modeled'], false]] as const) {
+    const plans = randomPlans(r, blocks, maxSegs, false).map((p) => withExtendedOps(r, p));
+    const out = outputOf(plans);
+    const h = header(out.length, {
+      blobId: blob.id, diagnostics, baseFingerprint: diagnostics ? blob.baseId.slice(0, 4) : new Uint8Array(0), refs: diagnostics ? refs : [],
+      transforms: TRANSFORMS.decls(), outputDigest: digest16(out),
+    });
+    seeds.push((await buildPbb(h, plans, { preset: 6, codings: [...codings], transforms: TRANSFORMS.decls() })).bytes);
   }
   // Spills made of pieces of the blob: Zstandard with a blob dictionary codes them.
   const blobAccess: BlobBytes = { size: blob.size, bytes: (o, l) => blobBytes.slice(o, o + l) };
@@ -145,7 +209,8 @@ async function attempt(bytes: Uint8Array, what: string): Promise<string> {
     const src = bufferByteSource(bytes);
     const { header: h, length } = await readHeader(src);
     let written = 0;
-    await replayToSink({ input: src, header: h, headerLength: length, blob, limits: LIMITS, write: (c) => void (written += c.length) });
+    const transforms = TRANSFORMS.resolve(h.transforms);
+    await replayToSink({ input: src, header: h, headerLength: length, blob, limits: LIMITS, transforms, write: (c) => void (written += c.length) });
     if (written !== h.outputLength) throw new Error(`${what}: replay wrote ${written} bytes, header says ${h.outputLength}`);
   } catch (e) {
     if (!(e instanceof PfscError) || !ALLOWED.has(e.code)) {
@@ -215,13 +280,19 @@ describe('fuzz', () => {
     let lzmaStreams = 0;
     let modeledSeeds = 0;
     let selfCopies = 0;
+    let diffCopies = 0;
+    let transformCopies = 0;
     for (const s of seeds) {
       expect(await attempt(s, 'seed')).toBe('ok');
       const scan = await scanBlueprint(bufferByteSource(s));
       lzmaStreams += scan.streams.filter((x) => x.coding === 'lzma2').length;
       if (scan.streams.some((x) => x.name === 'segments' && x.rawBytes > 0)) modeledSeeds++;
       selfCopies += scan.copies.filter((c) => c.offset >= blob.size).length;
+      diffCopies += scan.segments.copyDiff;
+      transformCopies += scan.segments.copyTransform;
     }
+    expect(diffCopies).toBeGreaterThan(5);
+    expect(transformCopies).toBeGreaterThan(5);
     expect(lzmaStreams).toBeGreaterThan(3);
     expect(modeledSeeds).toBeGreaterThan(4);
     expect(selfCopies).toBeGreaterThan(10);

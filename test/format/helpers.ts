@@ -11,6 +11,10 @@ export interface Seg {
   len: number;
   off?: number;
   imm?: number;
+  /** COPY_DIFF: its len difference bytes. */
+  diff?: number[];
+  /** A transform copy: its immediate bytes. */
+  timm?: number[];
 }
 
 /** A BlockPlan from a list of segments and the spill bytes. */
@@ -31,6 +35,10 @@ export function plan(segs: Seg[], spill: Uint8Array = new Uint8Array(0)): BlockP
     p.off[i] = s.off ?? 0;
     p.imm[i] = s.imm ?? 0;
   });
+  const diffs = segs.flatMap((s) => s.diff ?? []);
+  const timm = segs.flatMap((s) => s.timm ?? []);
+  if (diffs.length > 0) p.diffs = Uint8Array.from(diffs);
+  if (timm.length > 0) p.timm = Uint8Array.from(timm);
   return p;
 }
 
@@ -39,8 +47,10 @@ export function header(outputLength: number, over: Partial<PbbHeader> = {}): Pbb
     version: PBB_VERSION,
     outputLength,
     blobId: new Uint8Array(16).fill(0xb1),
+    diagnostics: true,
     baseFingerprint: Uint8Array.of(1, 2, 3, 4),
     refs: [],
+    transforms: [],
     outputDigest: new Uint8Array(16),
     ...over,
   };
@@ -95,9 +105,13 @@ export function blockCodingOf(block: Uint8Array): number {
 }
 
 /** The plan with literal offsets and immediates of ops without one zeroed, as the decoder returns it. */
-export function normalized(p: BlockPlan): { outLength: number; count: number; op: number[]; len: number[]; off: number[]; imm: number[]; spill: number[] } {
+export function normalized(p: BlockPlan): {
+  outLength: number; count: number; op: number[]; len: number[]; off: number[]; imm: number[]; spill: number[]; diffs: number[]; timm: number[];
+} {
   const op = Array.from(p.op.subarray(0, p.count));
   return {
+    diffs: Array.from(p.diffs ?? []),
+    timm: Array.from(p.timm ?? []),
     outLength: p.outLength,
     count: p.count,
     op,

@@ -70,10 +70,16 @@ class RefRangeDecoder {
 
 const probs = (n: number): number[] => new Array<number>(n).fill(2048);
 
-/** Decodes the segments of one modeled block, per docs/FORMAT.md. */
-function refDecode(data: Uint8Array, count: number, outLength: number, start: { pos: number; diagonal: number }) {
+/**
+ * Decodes the segments of one modeled block, per docs/FORMAT.md; `immCounts` (an extended
+ * block's) are the immediate counts of the header's transforms.
+ */
+function refDecode(data: Uint8Array, count: number, outLength: number, start: { pos: number; diagonal: number }, immCounts?: number[]) {
   const rc = new RefRangeDecoder(data);
   const OP = probs(16);
+  const OPX = probs(48);
+  const TR = probs(16);
+  const TIMM = probs(16 * 8 * 256);
   const LEN_BITS = probs(128);
   const LEN_MANT = probs(2 * 64 * 8);
   const ZERO = probs(4);
@@ -108,9 +114,16 @@ function refDecode(data: Uint8Array, count: number, outLength: number, start: { 
   let diagonal = start.diagonal;
   let sum = 0;
   const segs: Seg[] = [];
+  const symbol = (op: number): number => (op >= 16 ? 5 : op);
   for (let i = 0; i < count; i++) {
-    const hi = rc.bit(OP, 4 * prevOp + 1);
-    const op = 2 * hi + rc.bit(OP, 4 * prevOp + 2 + hi);
+    let op: number;
+    if (immCounts !== undefined) {
+      const s = tree(OPX, 8 * symbol(prevOp), 3);
+      op = s === 5 ? 16 + tree(TR, 0, 4) : s;
+    } else {
+      const hi = rc.bit(OP, 4 * prevOp + 1);
+      op = 2 * hi + rc.bit(OP, 4 * prevOp + 2 + hi);
+    }
     const len = i < count - 1 ? number(LEN_BITS, LEN_MANT, op === OP_LITERAL ? 0 : 1) : outLength - sum;
     const seg: Seg = { op, len };
     if (op !== OP_LITERAL) {
@@ -125,6 +138,12 @@ function refDecode(data: Uint8Array, count: number, outLength: number, start: { 
       seg.off = pos + diagonal + d;
       diagonal = seg.off - pos;
       if (op === 2 || op === 3) seg.imm = tree(IMM, 256 * (op - 2), 8);
+      if (op >= 16) {
+        const j = op - 16;
+        const t: number[] = [];
+        for (let q = 0; q < immCounts![j]!; q++) t.push(tree(TIMM, 256 * (8 * j + q), 8));
+        if (t.length > 0) seg.timm = t;
+      }
     }
     segs.push(seg);
     prevOp = op;
@@ -142,7 +161,7 @@ function segmentsData(block: Uint8Array): { outLength: number; count: number; da
   const r = new FieldReader(block);
   const outLength = r.varint();
   const count = r.varint();
-  expect(r.byte()).toBe(1);
+  expect(r.byte() & ~0x04).toBe(1);
   const size = r.varint();
   return { outLength, count, data: block.subarray(r.at, r.at + size) };
 }
@@ -190,6 +209,45 @@ describe('modeled segments against an independent decoder', () => {
         expect(count).toBe(p.count);
         const got = refDecode(data, count, outLength, state);
         const want = segs.map((s) => (s.op === OP_LITERAL ? { op: s.op, len: s.len } : s.op === 1 ? { op: 1, len: s.len, off: s.off } : s));
+        expect(got).toEqual(want);
+      }
+    }
+  });
+
+  it('reads back random plans with COPY_DIFF and transform copies (extended blocks)', async () => {
+    const rand = prng(20261201);
+    const transforms = [{ name: 'a', immCount: 0 }, { name: 'b', immCount: 1 }, { name: 'c', immCount: 3 }, { name: 'd', immCount: 8 }];
+    for (let file = 0; file < 40; file++) {
+      const enc = new BlockEncoder({ coding: 'modeled', transforms });
+      const state = { pos: 0, diagonal: 0 };
+      for (let b = 0; b < 1 + Math.floor(rand() * 3); b++) {
+        const { segs, spill } = randomSegs(rand, 1 + Math.floor(rand() * 60));
+        // Turn some copies into COPY_DIFF and transform copies; at least one of them.
+        segs.forEach((s, i) => {
+          if (s.op === OP_LITERAL || (rand() < 0.6 && i > 0)) return;
+          if (rand() < 0.5) {
+            s.op = 4;
+            s.imm = 0;
+            s.len = Math.min(s.len, 5000);
+            s.diff = Array.from({ length: s.len }, () => (rand() < 0.9 ? 0 : Math.floor(rand() * 256)));
+          } else {
+            const j = Math.floor(rand() * transforms.length);
+            s.op = 16 + j;
+            s.imm = 0;
+            s.timm = Array.from({ length: transforms[j]!.immCount }, () => Math.floor(rand() * 256));
+          }
+        });
+        if (!segs.some((s) => s.op >= 4)) segs.push({ op: 4, len: 3, off: 7, diff: [1, 0, 2] });
+        const p: BlockPlan = plan(segs, spill);
+        const { bytes } = await enc.encode(p);
+        const { outLength, count, data } = segmentsData(bytes);
+        const got = refDecode(data, count, outLength, state, transforms.map((t) => t.immCount));
+        const want = segs.map((s) => {
+          if (s.op === OP_LITERAL) return { op: s.op, len: s.len };
+          if (s.op === 2 || s.op === 3) return { op: s.op, len: s.len, off: s.off, imm: s.imm };
+          if (s.op >= 16 && s.timm !== undefined && s.timm.length > 0) return { op: s.op, len: s.len, off: s.off, timm: s.timm };
+          return { op: s.op, len: s.len, off: s.off };
+        });
         expect(got).toEqual(want);
       }
     }

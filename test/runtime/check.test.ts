@@ -11,11 +11,13 @@ const ref1 = randomBytes(rand, 9021);
 
 function headerFor(blob: ReturnType<typeof fakeBlob>, refs: { size: number; sha256: string }[]): PbbHeader {
   return {
-    version: 1,
+    version: 3,
     outputLength: 0,
     blobId: blob.id.slice(),
+    diagnostics: true,
     baseFingerprint: blob.baseId.slice(0, 4),
     refs: refs.map((r) => ({ size: r.size, digestPrefix: Uint8Array.from(Buffer.from(r.sha256.slice(0, 8), 'hex')) })),
+    transforms: [],
     outputDigest: new Uint8Array(16),
   };
 }

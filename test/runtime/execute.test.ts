@@ -1,7 +1,7 @@
 import { codeOf } from '../format/helpers.js';
 import { describe, expect, it } from 'vitest';
 import { PfscError } from '../../src/errors.js';
-import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, OP_LITERAL } from '../../src/format/types.js';
+import { OP_COPY, OP_COPY_ADD, OP_COPY_DIFF, OP_COPY_XOR, OP_LITERAL, OP_TRANSFORM } from '../../src/format/types.js';
 import { executeBlock } from '../../src/runtime/execute.js';
 import { plan } from '../format/helpers.js';
 import { fakeBlob } from './fake-blob.js';
@@ -22,6 +22,25 @@ describe('executeBlock', () => {
     const out = new Uint8Array(p.outLength + 2).fill(0x11);
     executeBlock(p, blob, out);
     expect(Array.from(out)).toEqual([10, 11, 12, 0xaa, 0xbb, 0xff, 0xfe, 1, 2, 0xcc, 0x11, 0x11]);
+  });
+
+  it('adds a COPY_DIFF\'s differences, from the blob and from earlier output, and runs a plugin transform', () => {
+    const swap = { name: 'swap-nibbles', immCount: 1, apply: (b: Uint8Array, s: number, e: number, imm: Uint8Array) => {
+      for (let i = s; i < e; i++) b[i] = (((b[i]! << 4) | (b[i]! >> 4)) ^ imm[0]!) & 255;
+    } };
+    const p = plan([
+      { op: OP_COPY_DIFF, len: 3, off: 250, diff: [0, 1, 10] },
+      { op: OP_TRANSFORM, len: 2, off: 0x12, timm: [0x0f] },
+      { op: OP_COPY_DIFF, len: 2, off: blob.size + 1, diff: [255, 2] },
+    ]);
+    const out = new Uint8Array(p.outLength);
+    executeBlock(p, blob, out, { transforms: [swap] });
+    // 250 251+1 252+10; 0x12 -> 0x21 ^ 0x0f, 0x13 -> 0x31 ^ 0x0f; out[1..2] + (255, 2)
+    expect(Array.from(out)).toEqual([250, 252, 6, 0x2e, 0x3e, (252 + 255) & 255, 8]);
+    expect(codeOf(() => executeBlock({ ...p, diffs: Uint8Array.of(0, 1, 10, 255) }, blob, new Uint8Array(7), { transforms: [swap] }))).toBe('PFSC_PBB_CORRUPT');
+    expect(codeOf(() => executeBlock({ ...p, diffs: Uint8Array.of(0, 1, 10, 255, 2, 3) }, blob, new Uint8Array(7), { transforms: [swap] }))).toBe('PFSC_PBB_CORRUPT');
+    expect(codeOf(() => executeBlock({ ...p, timm: new Uint8Array(0) }, blob, new Uint8Array(7), { transforms: [swap] }))).toBe('PFSC_PBB_CORRUPT');
+    expect(() => executeBlock(p, blob, new Uint8Array(7))).toThrow(/segment 1 has unknown op code 16/);
   });
 
   it('rejects a copy that reads past the blob, naming the segment and block', () => {

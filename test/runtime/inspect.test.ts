@@ -26,8 +26,8 @@ describe('scanBlueprint', () => {
     expect(scan.blocks).toBe(2);
     expect(scan.outputLength).toBe(36);
     expect(scan.pbbBytes).toBe(bytes.length);
-    expect(scan.segments).toEqual({ copy: 5, copyXor: 2, copyAdd: 0, literal: 1 });
-    expect(scan.bytes).toEqual({ copy: 26, copyXor: 8, copyAdd: 0, literal: 2 });
+    expect(scan.segments).toEqual({ copy: 5, copyXor: 2, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 1 });
+    expect(scan.bytes).toEqual({ copy: 26, copyXor: 8, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 2 });
     expect(scan.spillBytes).toBe(2);
     expect(scan.copies).toEqual([
       { start: 0, length: 15, offset: 1000, op: OP_COPY },
@@ -37,8 +37,8 @@ describe('scanBlueprint', () => {
     ]);
     expect(seen).toEqual(scan.copies);
     expect(scan.copiesComplete).toBe(true);
-    expect(scan.streams.map((s) => s.name)).toEqual(['ops', 'lengths', 'offsets', 'immediates', 'segments', 'spill']);
-    expect(scan.streams.filter((s) => s.name !== 'segments').map((s) => s.rawBytes)).toEqual(
+    expect(scan.streams.map((s) => s.name)).toEqual(['ops', 'lengths', 'offsets', 'immediates', 'segments', 'spill', 'diffs']);
+    expect(scan.streams.filter((s) => s.name !== 'segments' && s.name !== 'diffs').map((s) => s.rawBytes)).toEqual(
       [0, 1, 2, 3, 4].map((i) => streams[0]![i]!.rawBytes + streams[1]![i]!.rawBytes));
     expect(scan.streams[4]).toEqual({ name: 'segments', rawBytes: 0, codedBytes: 0, coding: 'stored' });
     const coded = scan.streams.reduce((a, s) => a + s.codedBytes, 0);
@@ -61,7 +61,7 @@ describe('scanBlueprint', () => {
     expect(byName.segments).toMatchObject({ rawBytes: 4, coding: 'range', codedBytes: streams[0]![0]!.codedBytes + streams[2]![0]!.codedBytes });
     expect(byName.ops).toMatchObject({ rawBytes: 2, codedBytes: streams[1]![0]!.codedBytes });
     expect(byName.spill!.rawBytes).toBe(4);
-    expect(scan.segments).toEqual({ copy: 3, copyXor: 1, copyAdd: 0, literal: 2 });
+    expect(scan.segments).toEqual({ copy: 3, copyXor: 1, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 2 });
     // runs continue across blocks whatever their coding
     expect(scan.copies).toEqual([
       { start: 0, length: 10, offset: 1000, op: OP_COPY },

@@ -123,7 +123,7 @@ export function verboseReport(r: BuildResult): string {
     ),
   );
   const seg = r.segments;
-  const segTotal = seg.copy + seg.copyXor + seg.copyAdd + seg.literal;
+  const segTotal = seg.copy + seg.copyXor + seg.copyAdd + seg.copyDiff + seg.copyTransform + seg.literal;
   parts.push('\nsegments\n');
   parts.push(
     table(
@@ -132,6 +132,8 @@ export function verboseReport(r: BuildResult): string {
         ['copy', groupDigits(seg.copy)],
         ['copy xor', groupDigits(seg.copyXor)],
         ['copy add', groupDigits(seg.copyAdd)],
+        ['copy diff', groupDigits(seg.copyDiff)],
+        ...(seg.copyTransform > 0 ? [['copy plugin', groupDigits(seg.copyTransform)]] : []),
         ['literal', groupDigits(seg.literal)],
         ['total', groupDigits(segTotal)],
       ],

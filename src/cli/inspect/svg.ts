@@ -174,7 +174,8 @@ export function renderInspectSvg(report: InspectReport, options: SvgOptions = {}
   const total = report.header.outputLength;
   const legend = legendOf(report);
   const height = LEGEND_Y + Math.max(1, legend.length) * ROW_H + 20;
-  const segTotal = report.segments.copy + report.segments.copyXor + report.segments.copyAdd + report.segments.literal;
+  const s = report.segments;
+  const segTotal = s.copy + s.copyXor + s.copyAdd + s.copyDiff + s.copyTransform + s.literal;
 
   const name = basename(report.file);
   const title = `${name}: ${humanBytes(total)} output from a ${humanBytes(report.pbbBytes)} blueprint (${percent(report.pbbBytes, total)})`;

@@ -23,8 +23,15 @@ export function renderInspectTable(r: InspectReport, options: TableOptions = {})
       [
         ['format version', String(r.header.version)],
         ['Blob_ID', r.blobIdHex],
-        ['base blob', `${hex(r.header.baseFingerprint)} (first bytes of the base Blob_ID)`],
-        ['refs needed', r.header.refs.length === 0 ? 'none' : `${r.header.refs.length} (pass them with --bank and --ref, in this order, bank files first)`],
+        ...(r.header.diagnostics
+          ? [
+              ['base blob', `${hex(r.header.baseFingerprint)} (first bytes of the base Blob_ID)`] as [string, string],
+              ['refs needed', r.header.refs.length === 0 ? 'none' : `${r.header.refs.length} (pass them with --bank and --ref, in this order, bank files first)`] as [string, string],
+            ]
+          : [['diagnostics', 'none (left out of small blueprints: the base and refs needed are not recorded)'] as [string, string]]),
+        ...(r.header.transforms.length > 0
+          ? [['transforms', r.header.transforms.map((t) => `${t.name} (${t.immCount} immediate byte${t.immCount === 1 ? '' : 's'})`).join(', ')] as [string, string]]
+          : []),
         ['output length', `${groupDigits(total)} bytes (${humanBytes(total)})`],
         ['output digest', `${hex(r.header.outputDigest)} (SHA-256, first ${r.header.outputDigest.length} bytes)`],
         ['blocks', groupDigits(r.blocks)],
@@ -48,7 +55,7 @@ export function renderInspectTable(r: InspectReport, options: TableOptions = {})
   parts.push(streamTable(r.streams));
 
   const s = r.segments;
-  const segTotal = s.copy + s.copyXor + s.copyAdd + s.literal;
+  const segTotal = s.copy + s.copyXor + s.copyAdd + s.copyDiff + s.copyTransform + s.literal;
   parts.push('\nsegments\n');
   parts.push(
     table(
@@ -57,6 +64,10 @@ export function renderInspectTable(r: InspectReport, options: TableOptions = {})
         ['copy', 'identity', groupDigits(s.copy), percent(s.copy, segTotal)],
         ['copy', 'xor imm8', groupDigits(s.copyXor), percent(s.copyXor, segTotal)],
         ['copy', 'add imm8', groupDigits(s.copyAdd), percent(s.copyAdd, segTotal)],
+        ['copy', 'differences', groupDigits(s.copyDiff), percent(s.copyDiff, segTotal)],
+        ...(s.copyTransform > 0 || r.header.transforms.length > 0
+          ? [['copy', `plugin (${r.header.transforms.map((t) => t.name).join(', ') || '-'})`, groupDigits(s.copyTransform), percent(s.copyTransform, segTotal)]]
+          : []),
         ['literal', '-', groupDigits(s.literal), percent(s.literal, segTotal)],
         ['total', '', groupDigits(segTotal), ''],
       ],

@@ -20,3 +20,19 @@ export function executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, sr
   if (op === COPY_OPS.xor) xorInPlace(out, outPos, outPos + len, imm);
   else if (op === COPY_OPS.add) addInPlace(out, outPos, outPos + len, imm);
 }
+
+/** out[outPos + k] += diff[diffPos + k] (mod 256) for k < len; the differences as they were before the call. */
+export function addDiff(out: Uint8Array, outPos: number, diff: Uint8Array, diffPos: number, len: number): void {
+  checkCount('addDiff', len);
+  checkRange('addDiff (output)', out.length, outPos, outPos + len);
+  checkRange('addDiff (differences)', diff.length, diffPos, diffPos + len);
+  if (len === 0) return;
+  let d = diff;
+  let dp = diffPos;
+  if (out.buffer === diff.buffer) {
+    // Overlap is possible: work from a copy of the differences.
+    d = diff.slice(diffPos, diffPos + len);
+    dp = 0;
+  }
+  for (let k = 0; k < len; k++) out[outPos + k] = (out[outPos + k]! + d[dp + k]!) & 255;
+}

@@ -3,7 +3,7 @@ import type { Kernels } from '../types.js';
 import { countEq } from './count.js';
 import { crc32c, crc32cCombine } from './crc32c.js';
 import { addDeltas, occupancy, xorDeltas } from './deltas.js';
-import { executeCopy } from './copy.js';
+import { addDiff, executeCopy } from './copy.js';
 import { fnv1a64 } from './fnv.js';
 import { buildKgramTable } from './kgram.js';
 import { mapFile } from './map-file.js';
@@ -25,5 +25,6 @@ export const jsKernels: Kernels = Object.freeze({
   addDeltas,
   buildKgramTableAsync: async (seq: Uint8Array, k: number, step: number, bits: number, shift?: number) => buildKgramTable(seq, k, step, bits, shift),
   executeCopy,
+  addDiff,
   mapFile,
 });

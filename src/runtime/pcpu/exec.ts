@@ -14,6 +14,7 @@ import { LocalLane, type Lanes } from './local-lane.js';
 import type { Program } from './ops.js';
 import { ParallelLanes } from './parallel-lanes.js';
 import { walkBlock } from './walk.js';
+import type { TransformDefinition } from '../plugin-transforms.js';
 
 /** More pcores than any machine this runs on has; a bound on threads and ring memory. */
 export const MAX_PCORES = 256;
@@ -31,6 +32,8 @@ export interface ExecPassOptions {
   limits?: DecodeLimits;
   /** Names of the local refs for a blob mismatch message (e.g. the --ref paths). */
   refLabels?: readonly string[];
+  /** The definitions of the header's transforms (plugins'), in its order. */
+  transforms?: readonly TransformDefinition[];
   onProgress?(p: ReplayProgress): void;
 }
 
@@ -82,7 +85,7 @@ export async function execPass(opts: ExecPassOptions): Promise<ExecPass> {
         await prepareCopies(blob, block.plan);
         excluded.ms += performance.now() - p0;
       }
-      await walkBlock(block, blob, lanes);
+      await walkBlock(block, blob, lanes, opts.transforms);
       done += block.plan.outLength;
       opts.onProgress?.({ phase: 'exec', done, total });
     }

@@ -149,3 +149,52 @@ describe('exec refuses what replay refuses', () => {
     expect(await codeOfAsync(exec(pbb.subarray(0, pbb.length - 3), 'crc32c'))).toBe('PFSC_PBB_TRUNCATED');
   });
 });
+
+describe('exec over extended ops (format 3)', () => {
+  const rotl: import('../../../src/runtime/plugin-transforms.js').TransformDefinition = {
+    name: 'test/rotl',
+    immCount: 1,
+    apply(buf, start, end, imm) {
+      const r = imm[0]! & 7;
+      for (let i = start; i < end; i++) buf[i] = ((buf[i]! << r) | (buf[i]! >> (8 - r))) & 255;
+    },
+  };
+  const diffOf = (n: number, seed: number): number[] => {
+    const r = prng(seed);
+    return Array.from({ length: n }, () => (r() % 10 === 0 ? r() & 255 : 0));
+  };
+  // COPY_DIFF from the blob and from earlier output, a transform copy, and copies that read
+  // output the COPY_DIFF and the transform made.
+  const ext = plan([
+    { op: 4, len: 3000, off: 200, diff: diffOf(3000, 1) },
+    { op: 16, len: 1000, off: 9000, timm: [3] },
+    { op: OP_COPY, len: 2000, off: out(1000) },
+    { op: 4, len: 1500, off: out(2500), diff: diffOf(1500, 2) },
+    { op: OP_COPY_XOR, len: 500, off: out(3100), imm: 9 },
+  ]);
+
+  it('equals the program over the output replay builds', async () => {
+    const transforms = [rotl];
+    const total = ext.outLength;
+    const draft = (await buildPbb(header(total, { blobId: blob.id, transforms: [{ name: rotl.name, immCount: 1 }] }), [ext], { transforms: [rotl] })).bytes;
+    const chunks: Uint8Array[] = [];
+    const d = decodeHeader(draft);
+    await replayToSink({ input: bufferByteSource(draft), header: d.header, headerLength: d.length, blob, transforms, write: (c) => void chunks.push(c) }).catch(() => undefined);
+    const output = concat(chunks);
+    expect(output.length).toBe(total);
+    // Each copy's bytes, worked out here: the COPY_DIFF's first byte, the transform's first.
+    expect(output[0]).toBe((blobBytes[200]! + diffOf(3000, 1)[0]!) & 255);
+    const b = blobBytes[9000]!;
+    expect(output[3000]).toBe(((b << 3) | (b >> 5)) & 255);
+    const pbb = (await buildPbb(header(total, { blobId: blob.id, outputDigest: digest16(output), transforms: [{ name: rotl.name, immCount: 1 }] }), [ext], { transforms: [rotl] })).bytes;
+    const { header: h, length } = decodeHeader(pbb);
+    for (const ops of PROGRAMS) {
+      const program = parseProgram(programText(ops));
+      const r = await execPass({ input: bufferByteSource(pbb), header: h, headerLength: length, blob, program, pcores: 1, transforms });
+      expect(Object.values(accumulatorRecord(program, r.values)), programText(ops)).toEqual(referenceRun(ops, output));
+    }
+    // Without the transform's definition the walk refuses the segment.
+    const program = parseProgram('crc32c');
+    expect(await codeOfAsync(execPass({ input: bufferByteSource(pbb), header: h, headerLength: length, blob, program, pcores: 1 }))).toBe('PFSC_PBB_CORRUPT');
+  });
+});
