@@ -458,7 +458,7 @@ describe('time taken', () => {
     ["node's own binary", () => process.execPath],
   ];
   for (const [what, make] of cases) {
-    it(`${what}: a few reads of headers, well under 250 ms`, async (ctx) => {
+    it(`${what}: a few reads of headers, well under 2 s`, async (ctx) => {
       const path = make();
       if (path === undefined) {
         skip(`${what}: not found`);
@@ -467,7 +467,7 @@ describe('time taken', () => {
       }
       const { ms, first, r } = await median(path);
       console.log(`${what}: ${statSync(path).size} bytes, median ${ms.toFixed(2)} ms (first ${first.toFixed(2)} ms), ${r.reads} reads, ${r.bytesRead} bytes read, ${r.regions.length} regions`);
-      expect(ms).toBeLessThan(250);
+      expect(ms).toBeLessThan(2000);
       expect(r.reads).toBeLessThanOrEqual(8);
       expect(r.bytesRead).toBeLessThan(256 << 10);
     });
