@@ -9,12 +9,16 @@ function armthumb(data: Uint8Array, startPos: number, encoding: boolean, who: st
   const base = position32(who, startPos);
   let converted = 0;
   const end = data.length - 4;
-  for (let i = firstAligned(base, 2); i <= end; i += 2) {
+  let i = firstAligned(base, 2);
+  while (i <= end) {
     const b1 = data[i + 1]!;
     const b3 = data[i + 3]!;
     // One test for both halfwords: a branch taken only at a BL pair predicts well in Thumb-2
     // code, where the first halfword's pattern alone is common.
-    if ((((b1 & 0xf8) ^ 0xf0) | ((b3 & 0xf8) ^ 0xf8)) !== 0) continue;
+    if ((((b1 & 0xf8) ^ 0xf0) | ((b3 & 0xf8) ^ 0xf8)) !== 0) {
+      i += 2;
+      continue;
+    }
     const src = (((b1 & 7) << 19) | (data[i]! << 11) | ((b3 & 7) << 8) | data[i + 2]!) << 1;
     const pc = base + i + 4;
     const dest = (encoding ? (pc + src) >>> 0 : (src - pc) >>> 0) >>> 1;
@@ -22,7 +26,7 @@ function armthumb(data: Uint8Array, startPos: number, encoding: boolean, who: st
     data[i] = dest >>> 11;
     data[i + 3] = 0xf8 | ((dest >>> 8) & 7);
     data[i + 2] = dest;
-    i += 2;
+    i += 4;
     converted++;
   }
   return converted;
