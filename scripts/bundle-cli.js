@@ -30,8 +30,11 @@ for (const [name, file] of Object.entries(entries)) {
 rmSync(OUT, { recursive: true, force: true });
 const bundle = await rolldown({
   input: entries,
-  // Bare specifiers are packages (node_modules) or Node's own modules: left as imports.
-  external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+  // The default plugins (plugins/) import the package by its name, as third-party plugins
+  // do: inside the command that is the bundle itself, not a second copy of the library.
+  resolve: { alias: { pfsc: path.join(ROOT, 'dist', 'src', 'index.js') } },
+  // Other bare specifiers are packages (node_modules) or Node's own modules: left as imports.
+  external: (id) => id !== 'pfsc' && !id.startsWith('.') && !path.isAbsolute(id),
   platform: 'node',
   logLevel: 'warn',
 });

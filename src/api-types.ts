@@ -42,6 +42,11 @@ export interface BuildOptions extends CommonBlobOptions {
   output?: string;
   /** Overwrite an existing output. */
   force?: boolean;
+  /**
+   * Apply the default plugins (llvm-hints and soft-id, src/default-plugins.ts) after the
+   * built-in stages; default true. `plugins` come after them.
+   */
+  defaultPlugins?: boolean;
 }
 
 export interface BuildResult {

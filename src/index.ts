@@ -28,6 +28,7 @@ export { createHooks, HOOK_STAGE, type CompilerHooks, type HookName } from './co
 export type { InputBlock, PackedBlock, PackedBlueprint } from './compiler/stage-types.js';
 export type { PfscPlugin } from './compiler/types.js';
 export { builtinPlugins } from './stages/builtin.js';
+export { blobBytesOf } from './stages/blob-bytes.js';
 
 // The blob: manifests, bank generators, the cache.
 export * from './blob/index.js';
@@ -53,12 +54,15 @@ export {
   OP_COPY,
   OP_COPY_XOR,
   OP_COPY_ADD,
+  OP_COPY_DIFF,
+  OP_TRANSFORM,
   type BlockPlan,
   type PbbHeader,
   type StreamStats,
   type ByteSource,
 } from './format/index.js';
 export { executeBlock } from './runtime/execute.js';
+export { TransformRegistry, type TransformDefinition } from './runtime/plugin-transforms.js';
 export { checkBlobMatches } from './runtime/check.js';
 export { parseProgram } from './runtime/pcpu/program.js';
 export { accumulatorNames } from './runtime/pcpu/accumulators.js';

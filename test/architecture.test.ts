@@ -61,6 +61,25 @@ describe('dependency rules', () => {
     expect(imports('src/io/cleanup.ts').local).toEqual([]);
   });
 
+  it('plugins import only the package entry point, Node and their own files', () => {
+    const plugins = readdirSync(join(ROOT, 'plugins'));
+    expect(plugins.length).toBeGreaterThan(1);
+    for (const name of plugins) {
+      for (const f of sources(join('plugins', name))) {
+        const { local, bare } = imports(f);
+        for (const dep of local) expect(dep.startsWith(join('plugins', name) + '/'), `${f} imports ${dep}`).toBe(true);
+        for (const b of bare) expect(b === 'pfsc' || b.startsWith('node:'), `${f} imports ${b}`).toBe(true);
+      }
+    }
+  });
+
+  it('src reaches plugins/ only through src/default-plugins.ts', () => {
+    for (const f of sources('src')) {
+      if (f === join('src', 'default-plugins.ts')) continue;
+      for (const dep of imports(f).local) expect(dep.startsWith('plugins/'), `${f} imports ${dep}`).toBe(false);
+    }
+  });
+
   it('the rules are checked on real files', () => {
     expect(sources('src/format').length).toBeGreaterThan(3);
     expect(sources('src/runtime').length).toBeGreaterThan(3);

@@ -17,7 +17,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   await checkRefs(refs);
   const spooled = input === '-' ? await spoolStdin('stdin') : undefined;
   try {
-    const compiler = new Compiler([...builtinPlugins(), ...(opts.plugins ?? [])]);
+    // Loaded here, not at the top: the default plugins import the package entry point, which
+    // imports this module; loading them at once would be a cycle.
+    const defaults = opts.defaultPlugins === false ? [] : (await import('../default-plugins.js')).defaultPlugins();
+    const compiler = new Compiler([...builtinPlugins(), ...defaults, ...(opts.plugins ?? [])]);
     const c = await compiler.run({
       input: spooled ?? input,
       output,

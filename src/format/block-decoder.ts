@@ -10,6 +10,7 @@ import {
 import { fail } from './fail.js';
 import { decodeLzma2 } from './lzma2.js';
 import { decodeModeledSegments, type SegmentArrays } from './segment-model.js';
+import { decodeSparse, maxSparseLength } from './sparse.js';
 import { decodeZstd, ZSTD_MAX_DICT } from './zstd.js';
 import type { ByteSource } from './source.js';
 import { OP_COPY_DIFF, OP_LITERAL, OP_MAX, OP_TRANSFORM, isExtendedOp, opHasImmediate, type BlockPlan, type PbbHeader, type StreamStats } from './types.js';
@@ -345,7 +346,9 @@ export async function* readBlocks(
     }
     const spill = await readStream(4, seg.literalBytes, seg.literalBytes, seg);
     // The Diffs stream is there exactly when the block has COPY_DIFF segments.
-    const diffs = seg.diffBytes > 0 ? await readStream(5, seg.diffBytes, seg.diffBytes) : undefined;
+    const diffs = seg.diffBytes > 0
+      ? decodeSparse(await readStream(5, 0, maxSparseLength(seg.diffBytes)), seg.diffBytes, `${where}, diffs stream`)
+      : undefined;
     const timm = seg.timm !== undefined && seg.timm.length > 0 ? seg.timm : undefined;
     yield {
       plan: { outLength, count, op: seg.op, len: seg.len, off: seg.off, imm: seg.imm, spill, diffs, timm },

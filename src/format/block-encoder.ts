@@ -10,6 +10,7 @@ import {
 import { fail } from './fail.js';
 import { DEFAULT_LZMA_PRESET, encodeLzma2, lzmaPresetOptions } from './lzma2.js';
 import { encodeModeledSegments } from './segment-model.js';
+import { encodeSparse } from './sparse.js';
 import { encodeZstd, usableDictionary, ZSTD_MAX_DICT } from './zstd.js';
 import { OP_COPY_DIFF, OP_LITERAL, OP_TRANSFORM, isExtendedOp, opHasImmediate, type BlockPlan, type StreamStats, type TransformDecl } from './types.js';
 import { varintLength, writeVarint, zigzagEncode } from './varint.js';
@@ -278,7 +279,7 @@ export class BlockEncoder {
     this.outputPosition = pos;
     this.blockIndex++;
     const raws = [ops, lengths.subarray(0, lp), offsets.subarray(0, fp), immediates, plan.spill];
-    if (diffs.length > 0) raws.push(diffs);
+    if (diffs.length > 0) raws.push(encodeSparse(diffs));
     return { raws, extended };
   }
 

@@ -21,6 +21,10 @@ export interface Region {
   length: number;
   /** e.g. 'code', 'text', 'data', 'compressed'. */
   kind: string;
+  /** For code: the instruction set (plugins/llvm-hints: 'x86', 'arm64', 'arm', 'armthumb', 'powerpc', ...). */
+  arch?: string;
+  /** For code: the byte order. */
+  endian?: 'little' | 'big';
 }
 
 export interface PlannerOptions {
@@ -569,11 +573,32 @@ function literalByteOf(block: Uint8Array): number {
   return v;
 }
 
-/** A predicate telling whether a block position lies in an already-compressed region. */
+/**
+ * A predicate telling whether a block position lies in an already-compressed region. The
+ * planner asks about positions in increasing order, so the zones, sorted, are walked with a
+ * cursor (a file of thousands of zones, a jar say, costs no more per position than one); a
+ * position before the cursor's zone starts the walk again.
+ */
 function compressedMask(regions: readonly Region[]): ((pos: number) => boolean) | undefined {
-  const zones = regions.filter((r) => r.kind === 'compressed');
+  const zones = regions.filter((r) => r.kind === 'compressed').sort((a, b) => a.start - b.start);
   if (zones.length === 0) return undefined;
-  return (pos) => zones.some((z) => pos >= z.start && pos < z.start + z.length);
+  // Merged, so that ends are increasing too.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const z of zones) {
+    const last = ends.length - 1;
+    if (last >= 0 && z.start <= ends[last]!) ends[last] = Math.max(ends[last]!, z.start + z.length);
+    else {
+      starts.push(z.start);
+      ends.push(z.start + z.length);
+    }
+  }
+  let k = 0;
+  return (pos) => {
+    if (k > 0 && pos < ends[k - 1]!) k = 0;
+    while (k < ends.length && ends[k]! <= pos) k++;
+    return k < ends.length && pos >= starts[k]!;
+  };
 }
 
 export type { BlockPlan };

@@ -88,6 +88,6 @@ function regionsInBlock(all: readonly Region[], position: number, length: number
     .filter((r) => r.start < end && r.start + r.length > position)
     .map((r) => {
       const start = Math.max(r.start, position);
-      return { kind: r.kind, start: start - position, length: Math.min(r.start + r.length, end) - start };
+      return { ...r, start: start - position, length: Math.min(r.start + r.length, end) - start };
     });
 }

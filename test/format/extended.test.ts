@@ -141,17 +141,25 @@ describe('extended ops: decoder checks', () => {
     expect(await codeOfAsync(decodeAll(v2))).toBe('PFSC_PBB_CORRUPT');
   });
 
-  it('a Diffs stream of the wrong length is corrupt; a missing one is truncated', async () => {
-    const p = plan([{ op: OP_COPY_DIFF, len: 8, off: 0, diff: diff(8) }]);
+  it('a Diffs stream is its sparse form: runs of zeros and the nonzero byte after each', async () => {
+    // diff(8) is 01 00 00 00 00 00 00 02 (positions 0 and 7): entries 00 01, 06 02.
+    const d = diff(8, 2);
+    expect(d).toEqual([1, 0, 0, 0, 0, 0, 0, 2]);
+    const p = plan([{ op: OP_COPY_DIFF, len: 8, off: 0, diff: d }]);
     for (const c of ['streams', 'modeled'] as const) {
       const bytes = await file(p, c);
-      // Stored diffs are the last 1 + 1 + 8 bytes: raw size 8, coding 0, the bytes.
-      const raw = bytes.length - 10;
-      expect(bytes[raw]).toBe(8);
-      const wrong = bytes.slice();
-      wrong[raw] = 7;
-      expect(await codeOfAsync(decodeAll(wrong.subarray(0, wrong.length - 1))), c).toBe('PFSC_PBB_CORRUPT');
-      expect(await codeOfAsync(decodeAll(bytes.subarray(0, raw))), c).toBe('PFSC_PBB_TRUNCATED');
+      // Stored: raw size 4, coding 0, then 00 01 06 02, the last bytes of the file.
+      expect(Buffer.from(bytes.subarray(bytes.length - 6)).toString('hex'), c).toBe('040000010602');
+      expect(normalized((await decodeAll(bytes))[0]!.plan).diffs).toEqual(d);
+      const bad = async (tail: string): Promise<string> => codeOfAsync(decodeAll(concat([bytes.subarray(0, bytes.length - 6), Buffer.from(tail, 'hex')])));
+      expect(await bad('0400000106'), `${c} cut`).toBe('PFSC_PBB_TRUNCATED');
+      expect(await bad('040000000602'), `${c} zero value`).toBe('PFSC_PBB_CORRUPT');
+      expect(await bad('040000010702'), `${c} past the total`).toBe('PFSC_PBB_CORRUPT');
+      expect(await bad('03000001 06'.replace(' ', '')), `${c} ends inside an entry`).toBe('PFSC_PBB_CORRUPT');
+      expect(await bad('1100' + '00'.repeat(17)), `${c} above 2 x total`).toBe('PFSC_PBB_CORRUPT');
+      // Only zeros after the first byte: 00 01 is the whole form, the 7 zeros implied.
+      const zeros = await file(plan([{ op: OP_COPY_DIFF, len: 8, off: 0, diff: [5, 0, 0, 0, 0, 0, 0, 0] }]), c);
+      expect(Buffer.from(zeros.subarray(zeros.length - 4)).toString('hex')).toBe('02000005');
     }
   });
 });

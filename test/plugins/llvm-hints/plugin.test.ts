@@ -30,7 +30,7 @@ class RegionProbe implements PfscPlugin {
 
 async function roundTrip(input: string, plugins: PfscPlugin[]) {
   const out = join(tmp.dir, `${input.split('/').pop()}-${Date.now()}.pbb`);
-  const r = await build({ input, output: out, home, plugins });
+  const r = await build({ input, output: out, home, plugins, defaultPlugins: false });
   const back = `${out}.out`;
   await replay({ input: out, output: back, home });
   expect(readFileSync(back).equals(readFileSync(input))).toBe(true);
