@@ -8,6 +8,7 @@
 import { removeAllTempsSync } from '../io/cleanup.js';
 import { Command, CommanderError } from 'commander';
 import { PfscError } from '../errors.js';
+import { bankTrainCommand } from './commands/bank-train.js';
 import { blobBuildCommand } from './commands/blob-build.js';
 import { blobInfoCommand } from './commands/blob-info.js';
 import { buildCommand } from './commands/build.js';
@@ -34,6 +35,12 @@ Examples:
 Exit codes: 0 success, 1 error (the message says which), 2 wrong command line, 70 internal error.
 Environment: PFSC_HOME (cache folder), PFSC_DEBUG=1 (print stack traces), PFSC_NO_NATIVE=1 (use the JavaScript engine; \`pfsc doctor\` shows which one runs).
 Run \`pfsc <command> --help\` for a command's options and examples.
+`;
+
+const BANK_HELP = `
+Examples:
+  $ pfsc bank train -o pages.bank samples/*.html
+  $ pfsc build new.html --bank pages.bank
 `;
 
 const BLOB_HELP = `
@@ -83,6 +90,10 @@ export function createProgram(ctx: CliContext, parse: ParseState = { commandPath
   blob.addCommand(blobBuildCommand(ctx));
   blob.addHelpText('after', BLOB_HELP);
   program.addCommand(blob);
+  const bank = new Command('bank').description('make bank files (docs/BANKS.md) for --bank');
+  bank.addCommand(bankTrainCommand(ctx));
+  bank.addHelpText('after', BANK_HELP);
+  program.addCommand(bank);
   program.addCommand(doctorCommand(ctx));
   program.addHelpText('after', ROOT_HELP);
   program.hook('preAction', (_program, action) => {
