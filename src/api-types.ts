@@ -26,6 +26,12 @@ export interface CommonBlobOptions {
   /** Blob profile name; default 'orchard'. */
   profile?: string;
   /**
+   * A base manifest to use instead of the profile's (docs/MANIFEST.md; its `refs` empty): a
+   * profile with a plugin's banks added, say (docs/PLUGINS.md). Its bank kinds must be built
+   * in or brought by `plugins`; the replaying side passes the same manifest.
+   */
+  manifest?: Manifest;
+  /**
    * Plugins: a build applies them; replay, exec and inspect use only the bank kinds and
    * transforms they bring, which blueprints built with them need.
    */

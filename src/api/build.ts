@@ -28,6 +28,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       refs,
       banks: opts.banks ?? [],
       profile: opts.profile ?? DEFAULT_PROFILE,
+      manifest: opts.manifest,
       home: opts.home,
       blockSize: DEFAULT_BLOCK_SIZE,
       onProgress: opts.onProgress,

@@ -44,7 +44,7 @@ export async function exec(opts: ExecOptions): Promise<ExecResult> {
     const ext = extensionsOf(opts.plugins);
     const transforms = headerTransforms(header, ext);
     const blob = await openBlob({
-      profile: opts.profile ?? DEFAULT_PROFILE, refs, banks, home: opts.home, registry: ext.registry, onProgress: opts.onProgress, deferBase: true,
+      profile: opts.profile ?? DEFAULT_PROFILE, manifest: opts.manifest, refs, banks, home: opts.home, registry: ext.registry, onProgress: opts.onProgress, deferBase: true,
     });
     const refLabels = [...banks, ...refs];
     checkBlobMatches(header, blob, { refLabels });

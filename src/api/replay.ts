@@ -41,7 +41,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     const banks = opts.banks ?? [];
     const ext = extensionsOf(opts.plugins);
     const transforms = headerTransforms(header, ext);
-    const blob = await openBlob({ profile, refs, banks, home: opts.home, registry: ext.registry, onProgress: opts.onProgress, deferBase: true });
+    const blob = await openBlob({ profile, manifest: opts.manifest, refs, banks, home: opts.home, registry: ext.registry, onProgress: opts.onProgress, deferBase: true });
     checkBlobMatches(header, blob, { refLabels: [...banks, ...refs] });
     const r = await replayBlueprint({
       input: src,

@@ -3,7 +3,7 @@
  * warnings they raised. Plugins see this object; it is their context.
  */
 import type { BankRegistry } from '../blob/registry.js';
-import type { Blob } from '../blob/types.js';
+import type { Blob, Manifest } from '../blob/types.js';
 import type { PfscError } from '../errors.js';
 import { OP_TRANSFORM, type StreamStats } from '../format/types.js';
 import type { TransformDefinition } from '../runtime/plugin-transforms.js';
@@ -20,6 +20,8 @@ export interface ResolvedBuildOptions {
   /** Bank files, whose outputs join the blob before the refs. */
   banks: string[];
   profile: string;
+  /** A base manifest used instead of the profile's (BuildOptions.manifest). */
+  manifest?: Manifest;
   home?: string;
   blockSize: number;
   onProgress?: (p: Progress) => void;

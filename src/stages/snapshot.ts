@@ -9,6 +9,7 @@ export class SnapshotPlugin {
       if (c.blob) return; // an earlier tap supplied the blob
       c.blob = await openBlob({
         profile: c.options.profile,
+        manifest: c.options.manifest,
         refs: c.options.refs,
         banks: c.options.banks,
         home: c.options.home,
