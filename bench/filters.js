@@ -246,10 +246,11 @@ async function codeOf(bytes) {
   return { format: h.format, regions, arch: largest?.arch, endian: largest?.endian };
 }
 
-/** The filters to try on code of `arch`: its own, and for 32-bit ARM both ARM and Thumb. */
+/** The filters to try on code of `arch`: its own, for 32-bit ARM both ARM and Thumb, for x86-64 both x86 filters. */
 function filtersFor(arch) {
   if (opts.all) return FILTERS;
   if (arch === 'arm' || arch === 'armthumb') return [filterByName('arm'), filterByName('armthumb')];
+  if (arch === 'x86-64') return [filterByName('x86'), filterByName('x86-64')];
   const f = arch === undefined ? undefined : filterByName(arch);
   return f === undefined ? [] : [f];
 }
@@ -340,7 +341,7 @@ function codeSlice(loaded, pred) {
 
 async function speeds(loaded) {
   const pick = (pred) => codeSlice(loaded, pred);
-  const x86 = pick((r) => r.arch === 'x86');
+  const x86 = pick((r) => r.arch === 'x86-64') ?? pick((r) => r.arch === 'x86');
   const rows = [];
   const reference = x86 ?? pick(() => true);
   if (reference === undefined) return rows;
@@ -409,13 +410,15 @@ for (const l of loaded) {
     const convertedWhole = f.encode(whole, 0);
     const i = tasks.length;
     tasks.push(() => lz(codeFiltered), () => lz(whole), () => lz(inCode.bytes));
-    if (!opts.quick) tasks.push(() => xzFiltered(f, bytes));
-    return { f, i, convertedCode: inCode.converted, convertedWhole, whole };
+    // xz has the filters with .xz ids (below 64), not pfsc's own.
+    const xzCheck = !opts.quick && f.id < 64;
+    if (xzCheck) tasks.push(() => xzFiltered(f, bytes));
+    return { f, i, xzCheck, convertedCode: inCode.converted, convertedWhole, whole };
   });
   const out = await pool(tasks);
   const [codeNone, wholeNone] = out;
   for (const p of plans) {
-    const [codeF, wholeAll, wholeCode, xz] = out.slice(p.i, p.i + 4);
+    const [codeF, wholeAll, wholeCode, xz] = out.slice(p.i, p.i + (p.xzCheck ? 4 : 3));
     const xzSame = xz?.bytes === undefined ? undefined : Buffer.from(p.whole).equals(xz.bytes);
     results.files.push({
       file: l.name, bytes: bytes.length, arch: code.arch, endian: code.endian, filter: p.f.name,

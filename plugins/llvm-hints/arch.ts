@@ -18,7 +18,7 @@ const ELF_MACHINES: Record<number, Arch> = {
   40: 'arm', // EM_ARM
   43: 'sparc', // EM_SPARCV9
   50: 'ia64', // EM_IA_64
-  62: 'x86', // EM_X86_64
+  62: 'x86-64', // EM_X86_64
   183: 'arm64', // EM_AARCH64
   243: 'riscv', // EM_RISCV
   258: 'loongarch', // EM_LOONGARCH
@@ -37,7 +37,7 @@ export function elfArch(machine: number, entry: number): Arch {
 /** PE/COFF IMAGE_FILE_MACHINE_*. */
 const PE_MACHINES: Record<number, Arch> = {
   0x014c: 'x86', // I386
-  0x8664: 'x86', // AMD64
+  0x8664: 'x86-64', // AMD64
   0xaa64: 'arm64', // ARM64
   0xa641: 'arm64', // ARM64EC
   0xa64e: 'arm64', // ARM64X
@@ -64,7 +64,7 @@ export function peArch(machine: number): Arch {
 /** Mach-O cputype (mach/machine.h); CPU_ARCH_ABI64 = 0x01000000, CPU_ARCH_ABI64_32 = 0x02000000. */
 const MACHO_CPUS: Record<number, Arch> = {
   7: 'x86', // CPU_TYPE_X86
-  0x01000007: 'x86', // CPU_TYPE_X86_64
+  0x01000007: 'x86-64', // CPU_TYPE_X86_64
   12: 'arm', // CPU_TYPE_ARM
   0x0100000c: 'arm64', // CPU_TYPE_ARM64
   0x0200000c: 'arm64', // CPU_TYPE_ARM64_32

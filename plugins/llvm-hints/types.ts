@@ -5,7 +5,7 @@
 import type { Region } from 'pfsc';
 
 /** HINTS.md's version: bumped whenever a kind's meaning or a field changes. */
-export const HINTS_VERSION = 1;
+export const HINTS_VERSION = 2;
 
 /** The region kinds, defined in docs/HINTS.md, "Kinds". */
 export const HINT_KINDS = ['code', 'rodata', 'data', 'symbols', 'strings', 'relocations', 'debug', 'compressed', 'text'] as const;
@@ -13,9 +13,9 @@ export type HintKind = (typeof HINT_KINDS)[number];
 
 /**
  * Instruction set of a code region, named after the branch-call-jump filters that suit it
- * (xz's BCJ names where one exists). 'x86' covers i386 and x86-64. docs/HINTS.md, "Architectures".
+ * (xz's BCJ names where one exists). 'x86' is i386 code, 'x86-64' AMD64 code. docs/HINTS.md, "Architectures".
  */
-export const ARCHES = ['x86', 'arm64', 'arm', 'armthumb', 'powerpc', 'sparc', 'ia64', 'riscv', 'mips', 'loongarch', 's390', 'unknown'] as const;
+export const ARCHES = ['x86', 'x86-64', 'arm64', 'arm', 'armthumb', 'powerpc', 'sparc', 'ia64', 'riscv', 'mips', 'loongarch', 's390', 'unknown'] as const;
 export type Arch = (typeof ARCHES)[number];
 
 export type Endian = 'little' | 'big';

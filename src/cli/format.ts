@@ -135,7 +135,7 @@ export function streamTable(streams: readonly StreamStats[]): string {
       coded += s.codedBytes;
       if (s.name === 'segments') return [s.name, `${groupDigits(s.rawBytes)} segs`, groupDigits(s.codedBytes), s.coding];
       raw += s.rawBytes;
-      return [s.name, groupDigits(s.rawBytes), groupDigits(s.codedBytes), s.coding];
+      return [s.name, groupDigits(s.rawBytes), groupDigits(s.codedBytes), s.filter !== undefined ? `${s.coding} (${s.filter})` : s.coding];
     });
   rows.push(['total', groupDigits(raw), groupDigits(coded), '']);
   return table(

@@ -83,7 +83,7 @@ export class Compiler {
           for (const s of packed.streams) {
             const prev = c.stats.streams.get(s.name);
             c.stats.streams.set(s.name, prev
-              ? { ...prev, rawBytes: prev.rawBytes + s.rawBytes, codedBytes: prev.codedBytes + s.codedBytes, coding: prev.coding === s.coding ? s.coding : 'lzma2' }
+              ? { ...prev, rawBytes: prev.rawBytes + s.rawBytes, codedBytes: prev.codedBytes + s.codedBytes, coding: prev.coding === s.coding ? s.coding : 'lzma2', filter: prev.filter ?? s.filter }
               : { ...s });
           }
           await this.stage(c, 'pack', () => write(packed.bytes));

@@ -5,9 +5,10 @@
  */
 import {
   BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, BLOCK_EXTENDED, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END, MAX_LENGTH_VARINT_BYTES,
-  MAX_MODELED_BYTES_PER_SEGMENT, MAX_MODELED_BYTES_PER_SEGMENT_EXTENDED, MAX_NUMBER, MAX_VARINT_BYTES, METHOD_LZMA2, METHOD_ZSTD, STREAM_NAMES,
+  MAX_MODELED_BYTES_PER_SEGMENT, MAX_MODELED_BYTES_PER_SEGMENT_EXTENDED, MAX_NUMBER, MAX_VARINT_BYTES, METHOD_FILTERED, METHOD_LZMA2, METHOD_ZSTD, STREAM_NAMES,
 } from './constants.js';
 import { fail } from './fail.js';
+import { filterSpill, readFilterFields } from './spill-filter.js';
 import { decodeLzma2 } from './lzma2.js';
 import { decodeModeledSegments, type SegmentArrays } from './segment-model.js';
 import { decodeSparse, maxSparseLength } from './sparse.js';
@@ -210,7 +211,8 @@ export async function* readBlocks(
       }
       const method = coding % 4;
       const coded = Math.floor(coding / 4);
-      if (method !== METHOD_LZMA2 && !(method === METHOD_ZSTD && copies !== undefined)) {
+      const spillMethod = copies !== undefined && (method === METHOD_ZSTD || (method === METHOD_FILTERED && header.version >= 3));
+      if (method !== METHOD_LZMA2 && !spillMethod) {
         fail('PFSC_PBB_CORRUPT', `${swhere}: coding method ${method} is not allowed here`);
       }
       if (coded === 0 || coded >= rawLen) fail('PFSC_PBB_CORRUPT', `${swhere}: coded size ${coded} is not in [1, ${rawLen - 1}] (below the raw length)`);
@@ -218,6 +220,14 @@ export async function* readBlocks(
         const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
         const raw = decodeLzma2(data, rawLen, swhere);
         streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'lzma2' });
+        return raw;
+      }
+      if (method === METHOD_FILTERED) {
+        const { filter, ranges } = await readFilterFields((what) => rd.varint(() => `${swhere}: ${what}`), outLength, swhere);
+        const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
+        const raw = decodeLzma2(data, rawLen, swhere);
+        filterSpill(raw, copies!, ranges, filter, done, 'decode');
+        streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'filtered', filter: filter.name });
         return raw;
       }
       const back = await rd.varint(() => `${swhere}: dictionary back`);

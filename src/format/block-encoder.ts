@@ -4,13 +4,15 @@
  * from block to block.
  */
 import {
-  METHOD_LZMA2, METHOD_ZSTD, BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, BLOCK_EXTENDED, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END,
+  METHOD_FILTERED, METHOD_LZMA2, METHOD_ZSTD, BLOCK_CODING_MODELED, BLOCK_CODING_STREAMS, BLOCK_EXTENDED, MAX_BLOCK_OUT_LENGTH, MAX_BLOCK_SEGMENTS, MAX_COPY_END,
   MAX_LENGTH_VARINT_BYTES, MAX_VARINT_BYTES, STREAM_NAMES,
 } from './constants.js';
 import { fail } from './fail.js';
 import { DEFAULT_LZMA_PRESET, encodeLzma2, lzmaPresetOptions } from './lzma2.js';
 import { encodeModeledSegments } from './segment-model.js';
+import { filterById } from './filters/index.js';
 import { encodeSparse } from './sparse.js';
+import { chooseBlockFilter, filterFields, filterSpill, type FilterRegion } from './spill-filter.js';
 import { encodeZstd, usableDictionary, ZSTD_MAX_DICT } from './zstd.js';
 import { OP_COPY_DIFF, OP_LITERAL, OP_TRANSFORM, isExtendedOp, opHasImmediate, type BlockPlan, type StreamStats, type TransformDecl } from './types.js';
 import { varintLength, writeVarint, zigzagEncode } from './varint.js';
@@ -54,7 +56,15 @@ export interface BlockEncoderOptions {
   blob?: BlobBytes;
   /** The transforms the file's header declares (ops OP_TRANSFORM + index). */
   transforms?: readonly TransformDecl[];
+  /**
+   * Code in the file's output, sorted by start: the spill's bytes inside it are also tried
+   * through its branch-call-jump filter before LZMA2 (docs/FORMAT.md, "Filtered LZMA2 coding").
+   */
+  filterRegions?: readonly FilterRegion[];
 }
+
+/** Spills with fewer filterable bytes than this are not tried filtered: the fields would cost what the filter saves. */
+const MIN_FILTERED_TRY = 1024;
 
 /**
  * Most dictionary bytes the encoder uses: zstd digests a dictionary at about 5 MB/s at
@@ -113,15 +123,24 @@ export interface SpillDictionary {
   bytes: Uint8Array;
 }
 
+/** The spill through a block's filter: the bytes, and the fields that say how (Filter_ID onwards). */
+export interface FilteredSpill {
+  fields: number[];
+  bytes: Uint8Array;
+  filter: string;
+}
+
 /**
- * Codes one stream: stored, LZMA2, or (with a dictionary, for the spill) Zstandard,
- * whichever takes fewest bytes; stored wins a tie, then LZMA2.
+ * Codes one stream: stored, LZMA2, or for the spill also Zstandard (with a dictionary) and
+ * filtered LZMA2 (with `filtered`), whichever takes fewest bytes; stored wins a tie, then
+ * LZMA2, then Zstandard.
  */
 export async function codeStream(
   name: StreamStats['name'],
   raw: Uint8Array,
   preset: number,
   dictionary?: SpillDictionary,
+  filtered?: FilteredSpill,
 ): Promise<CodedStream> {
   if (raw.length === 0) {
     return { header: Uint8Array.of(0), payload: raw, stats: { name, rawBytes: 0, codedBytes: 1, coding: 'stored' } };
@@ -140,8 +159,12 @@ export async function codeStream(
     }
   };
   if (raw.length >= MIN_LZMA2_TRY) {
-    const packed = await encodeLzma2(raw, preset);
+    const [packed, packedFiltered] = await Promise.all([encodeLzma2(raw, preset), filtered && encodeLzma2(filtered.bytes, preset)]);
     offer(streamHeader(raw.length, packed.length * 4 + METHOD_LZMA2), packed, 'lzma2');
+    if (packedFiltered !== undefined && packedFiltered.length < raw.length) {
+      offer(streamHeader(raw.length, packedFiltered.length * 4 + METHOD_FILTERED, filtered!.fields), packedFiltered, 'filtered');
+      if (best.stats.coding === 'filtered') best.stats.filter = filtered!.filter;
+    }
   }
   if (dictionary !== undefined) {
     const packed = encodeZstd(raw, dictionary.bytes);
@@ -165,6 +188,7 @@ export class BlockEncoder {
   private readonly coding: BlockCodingChoice;
   private readonly blob: BlobBytes | undefined;
   private readonly transforms: readonly TransformDecl[];
+  private readonly filterRegions: readonly FilterRegion[];
   /** Diagonal (offset − output position) of the previous copy, and the output position of this block: both carried across blocks. */
   private prevDiagonal = 0;
   private outputPosition = 0;
@@ -175,6 +199,7 @@ export class BlockEncoder {
     this.coding = opts.coding ?? 'best';
     this.blob = opts.blob;
     this.transforms = opts.transforms ?? [];
+    this.filterRegions = opts.filterRegions ?? [];
     lzmaPresetOptions(this.preset, 4096); // throws RangeError on an unsupported preset
   }
 
@@ -189,15 +214,28 @@ export class BlockEncoder {
    */
   encode(plan: BlockPlan): Promise<EncodedBlock> {
     try {
-      const state = { diagonal: this.prevDiagonal, position: this.outputPosition };
+      const blockStart = this.outputPosition;
+      const state = { diagonal: this.prevDiagonal, position: blockStart };
       const { raws, extended } = this.buildStreams(plan);
       const segments = this.coding === 'streams' ? undefined : encodeModeledSegments(plan, state, { extended, transforms: this.transforms });
       const trySpillDictionary = this.blob !== undefined && plan.spill.length >= MIN_ZSTD_TRY && plan.spill.length <= MAX_ZSTD_TRY;
       const dictionary = trySpillDictionary ? chooseSpillDictionary(plan, this.blob!) : undefined;
-      return this.codeBlock(plan, raws, segments, dictionary, extended);
+      const filtered = this.filteredSpill(plan, blockStart);
+      return this.codeBlock(plan, raws, segments, dictionary, extended, filtered);
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /** The block's spill through the filter of the code it holds, if it holds enough. */
+  private filteredSpill(plan: BlockPlan, blockStart: number): FilteredSpill | undefined {
+    if (this.filterRegions.length === 0 || plan.spill.length < MIN_FILTERED_TRY) return undefined;
+    const choice = chooseBlockFilter(this.filterRegions, blockStart, plan);
+    if (choice === undefined) return undefined;
+    const filter = filterById(choice.filter)!;
+    const bytes = new Uint8Array(plan.spill);
+    if (filterSpill(bytes, plan, choice.ranges, filter, blockStart, 'encode') < MIN_FILTERED_TRY) return undefined;
+    return { fields: filterFields(choice), bytes, filter: filter.name };
   }
 
   private buildStreams(plan: BlockPlan): { raws: Uint8Array[]; extended: boolean } {
@@ -293,6 +331,7 @@ export class BlockEncoder {
     segments: Uint8Array | undefined,
     dictionary: SpillDictionary | undefined,
     extended: boolean,
+    filtered: FilteredSpill | undefined,
   ): Promise<EncodedBlock> {
     const { outLength, count } = plan;
     const spillIndex = STREAM_NAMES.indexOf('spill');
@@ -301,7 +340,7 @@ export class BlockEncoder {
     const coded = await Promise.all(
       raws.map((raw, i) =>
         i === spillIndex
-          ? codeStream('spill', raw, this.preset, dictionary)
+          ? codeStream('spill', raw, this.preset, dictionary, filtered)
           : wantStreams || i === diffsIndex ? codeStream(STREAM_NAMES[i]!, raw, this.preset) : undefined),
     );
     const spill = coded[spillIndex]!;

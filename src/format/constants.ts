@@ -69,3 +69,5 @@ export const MAX_MODELED_BYTES_PER_SEGMENT_EXTENDED = 104;
 export const METHOD_LZMA2 = 1;
 /** Zstandard with a blob dictionary; the spill stream only. */
 export const METHOD_ZSTD = 2;
+/** LZMA2 over the spill with its code through a branch-call-jump filter; the spill stream only, format 3 on. */
+export const METHOD_FILTERED = 3;

@@ -15,6 +15,7 @@ export {
 } from './block-encoder.js';
 export { readBlocks, lastCopyEnd, type DecodeLimits, type DecodedBlock, type DictionarySource } from './block-decoder.js';
 export { zstdAvailable } from './zstd.js';
+export { MAX_FILTER_RANGES, chooseBlockFilter, filterSpill, type BlockFilter, type FilterRange, type FilterRegion } from './spill-filter.js';
 export { bufferByteSource, fileByteSource, type ByteSource, type FileByteSource } from './source.js';
 export { Digest16, digest16, toHex, fromHex, bytesEqual } from './digest.js';
 export { DEFAULT_LZMA_PRESET, LZMA_PRESET_EXTREME } from './lzma2.js';

@@ -111,5 +111,7 @@ export interface StreamStats {
   /** Decoded bytes; for 'segments', the number of segments. */
   rawBytes: number;
   codedBytes: number;
-  coding: 'stored' | 'lzma2' | 'zstd' | 'range';
+  coding: 'stored' | 'lzma2' | 'zstd' | 'range' | 'filtered';
+  /** For a filtered spill: the filter's name (docs/FILTERS.md). */
+  filter?: string;
 }

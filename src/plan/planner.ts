@@ -21,7 +21,7 @@ export interface Region {
   length: number;
   /** e.g. 'code', 'text', 'data', 'compressed'. */
   kind: string;
-  /** For code: the instruction set (plugins/llvm-hints: 'x86', 'arm64', 'arm', 'armthumb', 'powerpc', ...). */
+  /** For code: the instruction set (plugins/llvm-hints: 'x86', 'x86-64', 'arm64', 'arm', 'armthumb', 'powerpc', ...). */
   arch?: string;
   /** For code: the byte order. */
   endian?: 'little' | 'big';

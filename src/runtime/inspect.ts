@@ -103,6 +103,7 @@ export async function scanBlueprint(src: ByteSource, opts: ScanOptions = {}): Pr
       t.rawBytes += s.rawBytes;
       t.codedBytes += s.codedBytes;
       if (s.coding !== 'stored') t.coding = s.coding;
+      if (s.filter !== undefined) t.filter = s.filter;
     }
     const { count, op, len, off } = block.plan;
     let pos = block.outputStart;

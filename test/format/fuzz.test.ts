@@ -14,7 +14,8 @@ import { scanBlueprint } from '../../src/runtime/inspect.js';
 import { replayToSink } from '../../src/runtime/replay.js';
 import { TransformRegistry, type TransformDefinition } from '../../src/runtime/plugin-transforms.js';
 import { fakeBlob, prng, randomBytes } from '../runtime/fake-blob.js';
-import { buildPbb, concat, header, plan, type Coding, type Seg } from './helpers.js';
+import { buildPbb, concat, fakeCode, header, plan, type Coding, type Seg } from './helpers.js';
+import { FILTER_IDS } from '../../src/format/filters/index.js';
 
 const LONG = process.env.PFSC_FUZZ_LONG === '1';
 const CASES = LONG ? 300_000 : 25_000;
@@ -194,6 +195,17 @@ async function makeSeeds(): Promise<Uint8Array[]> {
     const h = header(out.length, { blobId: blob.id, baseFingerprint: blob.baseId.slice(0, 4), refs, outputDigest: digest16(out) });
     const built = await buildPbb(h, plans, { preset: 6, blob: keptAccess, codings: [k === 0 ? 'streams' : 'best'] });
     if (zstdAvailable()) expect(built.streams.flat().some((st) => st.coding === 'zstd')).toBe(true);
+    seeds.push(built.bytes);
+  }
+  // Code in the spill, coded through the x86-64 filter (docs/FORMAT.md, "Filtered LZMA2 coding").
+  for (const coding of ['streams', 'modeled'] as const) {
+    const a = fakeCode(6000, 7, 0);
+    const b = fakeCode(5000, 8, 9000);
+    const plans = [plan([{ op: OP_LITERAL, len: a.length }, { op: OP_COPY, len: 3000, off: 4096 }, { op: OP_LITERAL, len: b.length }], concat([a, b]))];
+    const out = outputOf(plans);
+    const h = header(out.length, { blobId: blob.id, baseFingerprint: blob.baseId.slice(0, 4), refs, outputDigest: digest16(out) });
+    const built = await buildPbb(h, plans, { preset: 6, codings: [coding], filterRegions: [{ start: 100, length: 13_000, filter: FILTER_IDS['x86-64'] }] });
+    expect(built.streams.flat().some((st) => st.coding === 'filtered')).toBe(true);
     seeds.push(built.bytes);
   }
   const empty = header(0, { blobId: blob.id, outputDigest: digest16(new Uint8Array(0)) });

@@ -1,6 +1,7 @@
 /** Test helpers: build plans and whole blueprints in memory. */
 import { expect } from 'vitest';
 import { PfscError } from '../../src/errors.js';
+import { prng } from '../runtime/fake-blob.js';
 import {
   BlockEncoder, PBB_VERSION, encodeHeader, type BlockEncoderOptions, type BlockPlan, type EncodedBlock, type PbbHeader,
   type StreamStats,
@@ -166,4 +167,28 @@ export class FieldReader {
   byte(): number {
     return this.bytes[this.at++]!;
   }
+}
+
+/**
+ * x86-64-like code: calls, conditional jumps and RIP-relative loads to a few targets, among
+ * filler instructions; `start` is the output position of its first byte, so the fields are
+ * relative to where they will sit in the file.
+ */
+export function fakeCode(n: number, seed: number, start: number): Uint8Array {
+  const r = prng(seed);
+  const targets = Array.from({ length: 12 }, (_, k) => 0x10000 + k * 0x3340);
+  const out = new Uint8Array(n);
+  let i = 0;
+  const field = (at: number, end: number): void => {
+    const rel = (targets[Math.floor(r() * targets.length)]! - (start + end)) >>> 0;
+    for (let b = 0; b < 4; b++) out[at + b] = (rel >>> (8 * b)) & 255;
+  };
+  while (i + 8 <= n) {
+    const x = r();
+    if (x < 0.2) { out[i] = 0xe8; field(i + 1, i + 5); i += 5; }
+    else if (x < 0.3) { out[i] = 0x0f; out[i + 1] = 0x84 + (i & 1); field(i + 2, i + 6); i += 6; }
+    else if (x < 0.5) { out[i] = 0x48; out[i + 1] = 0x8b; out[i + 2] = 0x05 | ((i & 7) << 3); field(i + 3, i + 7); i += 7; }
+    else { out[i] = [0x55, 0x53, 0x5d, 0xc3, 0x90, 0x31][Math.floor(r() * 6)]!; i += 1; }
+  }
+  return out;
 }

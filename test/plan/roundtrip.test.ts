@@ -80,7 +80,7 @@ const EDITS: Record<string, Edit> = {
 describe('edge inputs', () => {
   it('empty', async () => {
     const r = await roundTrip(new Uint8Array(0));
-    expect(r.segments).toEqual({ copy: 0, copyXor: 0, copyAdd: 0, literal: 0 });
+    expect(r.segments).toEqual({ copy: 0, copyXor: 0, copyAdd: 0, copyDiff: 0, copyTransform: 0, literal: 0 });
   });
   it('one byte', async () => {
     await roundTrip(Uint8Array.of(0x5a));

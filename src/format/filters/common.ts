@@ -4,7 +4,7 @@
  */
 
 /** The filter names, which are also xz's option names and llvm-hints' code arches. */
-export type FilterName = 'x86' | 'arm' | 'armthumb' | 'powerpc' | 'sparc' | 'ia64' | 'arm64';
+export type FilterName = 'x86' | 'x86-64' | 'arm' | 'armthumb' | 'powerpc' | 'sparc' | 'ia64' | 'arm64';
 
 /** Which way a filter runs: encode before compressing, decode after decompressing. */
 export type FilterDirection = 'encode' | 'decode';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FilterName } from '../../../src/format/filters/index.js';
 
 /** xz's option for each filter. */
-const XZ_OPTION: Record<FilterName, string> = {
+const XZ_OPTION: Partial<Record<FilterName, string>> = {
   x86: '--x86',
   arm: '--arm',
   armthumb: '--armthumb',

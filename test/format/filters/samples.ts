@@ -23,6 +23,17 @@ export function dense(name: FilterName, n: number, seed: number): Uint8Array {
         out[i] = x < 0.25 ? 0xe8 : x < 0.4 ? 0xe9 : x < 0.62 ? 0x00 : x < 0.84 ? 0xff : x < 0.9 ? 0xfe : byte();
       }
       break;
+    case 'x86-64':
+      // CALL/JMP, Jcc, [REX] RIP-relative forms with and without immediates, and near misses
+      // (other ModRM, other second bytes), packed so that instructions overlap and abut.
+      for (let i = 0; i < n; i++) {
+        const x = r();
+        out[i] = x < 0.1 ? 0xe8 : x < 0.15 ? 0xe9 : x < 0.27 ? 0x0f : x < 0.37 ? 0x80 | (byte() & 0x1f)
+          : x < 0.45 ? 0x48 | (byte() & 7) : x < 0.55 ? pick(r, [0x8b, 0x89, 0x8d, 0x3b, 0xff, 0x63])
+            : x < 0.6 ? pick(r, [0x80, 0x81, 0x83, 0xc6, 0xc7]) : x < 0.72 ? 0x05 | (byte() & 0x38) | (r() < 0.1 ? 0x40 : 0)
+              : x < 0.82 ? 0x00 : x < 0.9 ? 0xff : byte();
+      }
+      break;
     case 'arm':
       for (let i = 3; i < n; i += 4) if (r() < 0.6) out[i] = r() < 0.9 ? 0xeb : pick(r, [0xea, 0xfb, 0x0b]);
       break;

@@ -44,7 +44,8 @@ const binaries = realBinaries(ROOT).map((b) => {
   return { name: b.name, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, REAL_MAX)) };
 });
 
-for (const f of FILTERS) {
+/** xz has the filters with .xz Filter IDs; x86-64 (0x40) is pfsc's own (x86-64.test.ts checks it). */
+for (const f of FILTERS.filter((g) => g.id < 0x40)) {
   const missing = xzMissing(f.name);
   if (missing !== undefined) console.warn(`test/format/filters: ${f.name} against xz skipped: ${missing}`);
 

@@ -36,7 +36,7 @@ describe('ELF', () => {
   it('ELF64 little-endian x86-64: names, SHF_EXECINSTR, SHF_COMPRESSED, NOBITS', async () => {
     const f = fx.elf64le();
     const r = await check(f, 'elf');
-    expect(codeArch(r)).toEqual(['x86/little']);
+    expect(codeArch(r)).toEqual(['x86-64/little']);
     // .init, .plt, .text, my_code and .fini are adjacent but for alignment padding: one region each or merged, all code.
     const my = f.placed.find((p: Placed) => p.name === 'my_code')!;
     expect(kindAt(r.regions, my.offset)).toBe('code');
@@ -50,7 +50,7 @@ describe('ELF', () => {
   it('e_machine to arch, for each machine the brief names', async () => {
     // ELF machine numbers from the System V ABI, and the arch docs/HINTS.md gives them.
     const table: [number, string, number?][] = [
-      [62, 'x86'],
+      [62, 'x86-64'],
       [3, 'x86'],
       [183, 'arm64'],
       [40, 'arm', 0x8000],
@@ -99,7 +99,7 @@ describe('ELF', () => {
 describe('PE/COFF', () => {
   it('PE32+ x86-64: code, .rdata and .pdata rodata, data, .reloc, no bytes for .bss', async () => {
     const r = await check(fx.pe32plus(), 'pe32+');
-    expect(codeArch(r)).toEqual(['x86/little']);
+    expect(codeArch(r)).toEqual(['x86-64/little']);
   });
 
   it('PE32 i386', async () => {
@@ -110,7 +110,7 @@ describe('PE/COFF', () => {
   it('machine type to arch', async () => {
     // IMAGE_FILE_MACHINE_* values from the PE format specification.
     const table: [number, string][] = [
-      [0x8664, 'x86'],
+      [0x8664, 'x86-64'],
       [0x14c, 'x86'],
       [0xaa64, 'arm64'],
       [0x1c0, 'arm'],
@@ -150,7 +150,7 @@ describe('Mach-O', () => {
 
   it('fat: each slice, at its place in the file', async () => {
     const r = await check(fx.fatMacho(), 'fat');
-    expect(codeArch(r).sort()).toEqual(['powerpc/big', 'x86/little']);
+    expect(codeArch(r).sort()).toEqual(['powerpc/big', 'x86-64/little']);
   });
 
   it('fat64 headers', async () => {
@@ -170,7 +170,7 @@ describe('Mach-O', () => {
   it('cputype to arch', async () => {
     // CPU_TYPE_* from mach/machine.h.
     const table: [number, number, string][] = [
-      [0x01000007, 3, 'x86'],
+      [0x01000007, 3, 'x86-64'],
       [7, 3, 'x86'],
       [0x0100000c, 0, 'arm64'],
       [12, 6, 'arm'],

@@ -49,7 +49,7 @@ describe('the llvm-hints plugin in build()', () => {
     expectWellFormed(probe.regions, size);
     const expected = await hintsFor({ size, read: async (p, l) => readFileSync(ELF!).subarray(p, p + l) });
     expect(probe.regions).toEqual(expected.regions);
-    expect(probe.regions.some((x) => x.kind === 'code' && (x as { arch?: string }).arch === 'x86')).toBe(true);
+    expect(probe.regions.some((x) => x.kind === 'code' && (x as { arch?: string }).arch === 'x86-64')).toBe(true);
     console.log(`${ELF}: ${size} bytes, ${probe.regions.length} regions, hint stage ${r.timings.hint.toFixed(1)} ms`);
   });
 

@@ -116,7 +116,8 @@ function readelfSections(path: string): ReadelfSection[] {
 
 /** readelf -h's Machine line, and the arch docs/HINTS.md gives it. */
 const READELF_MACHINES: [RegExp, string][] = [
-  [/X86-64|80386/, 'x86'],
+  [/X86-64/, 'x86-64'],
+  [/80386/, 'x86'],
   [/AArch64/, 'arm64'],
   [/^ARM$/, 'arm'],
   [/PowerPC/, 'powerpc'],
@@ -234,7 +235,7 @@ function readobjSections(path: string): { arch: string; sections: ReadobjSection
   return { arch, sections };
 }
 
-const READOBJ_ARCH: Record<string, string> = { x86_64: 'x86', i386: 'x86', aarch64: 'arm64', arm: 'arm', thumb: 'armthumb', powerpc: 'powerpc' };
+const READOBJ_ARCH: Record<string, string> = { x86_64: 'x86-64', i386: 'x86', aarch64: 'arm64', arm: 'arm', thumb: 'armthumb', powerpc: 'powerpc' };
 
 describe('real PE files against llvm-readobj --sections', () => {
   const have = which('llvm-readobj') !== undefined;
