@@ -48,7 +48,7 @@ describe('docs/CLI.md', () => {
   walk(program, 'pfsc');
 
   it('has a section for every command', () => {
-    expect(leaves.map(([p]) => p).sort()).toEqual(['pfsc blob build', 'pfsc blob info', 'pfsc build', 'pfsc doctor', 'pfsc exec', 'pfsc inspect', 'pfsc replay']);
+    expect(leaves.map(([p]) => p).sort()).toEqual(['pfsc bank train', 'pfsc blob build', 'pfsc blob info', 'pfsc build', 'pfsc doctor', 'pfsc exec', 'pfsc inspect', 'pfsc replay']);
     for (const [path] of leaves) expect(cliMd, path).toMatch(new RegExp(`^## \`${path}`, 'm'));
   });
   it('documents every option of every command', () => {
