@@ -272,7 +272,8 @@ export function bankLayout(m: Manifest, registry: BankRegistry = defaultRegistry
   const out: BankInfo[] = [];
   let offset = 0;
   for (const b of m.banks) {
-    out.push({ name: b.name, kind: b.kind, contentKind: registry.get(b.kind).contentKind, offset, size: b.size, isRef: false });
+    const gen = registry.get(b.kind);
+    out.push({ name: b.name, kind: b.kind, contentKind: gen.contentKindOf?.(b.params) ?? gen.contentKind, offset, size: b.size, isRef: false });
     offset += b.size;
   }
   for (const r of m.refs) {

@@ -69,6 +69,12 @@ export interface BankGenerator {
   version: number;
   contentKind: BankContentKind;
   /**
+   * The content kind of one bank of this kind, when it depends on its parameters (a bank
+   * file's header says it); contentKind otherwise. Must be cheap: it runs whenever a blob
+   * is opened.
+   */
+  contentKindOf?(params: BankParams): BankContentKind;
+  /**
    * True when the bytes come from outside the manifest (the `ref` kind: a file both sides
    * hold). Such a kind cannot appear in a manifest's `banks`; generate() is never called.
    */

@@ -14,6 +14,7 @@ import { buildTableWithBits, checkOf, mayHold, type KgramTable } from '../index/
 import { copyCost, DEFAULT_COST, estimateLiteralByte, type CostModel } from './cost.js';
 import { backward, forwardIdentity, forwardTransformed } from './extend.js';
 import { SegmentBuilder } from './segments.js';
+import { BankKinds, OPEN_GATE, gateCursor, type GeneratedBank } from './gates.js';
 
 /** A region of the input with a kind, from the hint stage. */
 export interface Region {
@@ -53,6 +54,14 @@ export interface PlannerOptions {
    */
   selfMatch?: boolean;
   minSelfMatch?: number;
+  /**
+   * The generated banks' places and content kinds, for the gates of src/plan/gates.ts
+   * (which generated banks each hinted region may copy from). Without them only the
+   * compressed gate (no generated bank at all) applies.
+   */
+  generatedBanks?: readonly GeneratedBank[];
+  /** False: no gates but the compressed one (for measuring what gates do). Default true. */
+  gates?: boolean;
 }
 
 /**
@@ -239,6 +248,10 @@ export class Planner {
   /** The xor and add delta sequences at the position being probed (16 bytes each). */
   private readonly deltaX = new Uint8Array(16);
   private readonly deltaA = new Uint8Array(16);
+  private readonly bankKinds: BankKinds | undefined;
+  private readonly gates: boolean;
+  /** The gate of the position being planned: which generated banks' content kinds it may copy from. */
+  private gateKinds = OPEN_GATE.kinds;
 
   constructor(index: MatchIndex, options: PlannerOptions = {}) {
     this.parts = index.parts;
@@ -261,6 +274,8 @@ export class Planner {
     this.blobSize = last ? last.start + last.bytes.length : 0;
     this.selfMatch = options.selfMatch ?? false;
     this.minSelf = Math.max(SELF_K, options.minSelfMatch ?? 12);
+    this.bankKinds = options.generatedBanks !== undefined ? new BankKinds(options.generatedBanks) : undefined;
+    this.gates = options.gates ?? true;
   }
 
   /** Where the planner stands between blocks; restore it to plan a block again another way. */
@@ -286,7 +301,7 @@ export class Planner {
     const withDeltas = this.hasDeltas && n > 16;
     const tx = this.deltaX;
     const ta = this.deltaA;
-    const compressed = compressedMask(regions);
+    const gateAt = gateCursor(this.gates ? regions : regions.filter((r) => r.kind === 'compressed'));
     const st = this.state;
     let litStart = 0;
     // Input position where the previous copy ended, relative to this block.
@@ -298,7 +313,9 @@ export class Planner {
     while (i + 4 <= n) {
       best.gain = 0;
       best.length = 0;
-      const skipGenerated = compressed !== undefined && compressed(i);
+      const gate = gateAt === undefined ? OPEN_GATE : gateAt(i);
+      const skipGenerated = gate.kinds === 0;
+      this.gateKinds = gate.kinds;
       // (1) the previous copy's diagonal, and straight after its end
       this.tryRep(t, i, litStart, st.prevEnd + (i - this.lastOut), st.prevOp, st.prevImm, cost, best);
       if (i !== this.lastOut) this.tryRep(t, i, litStart, st.prevEnd, st.prevOp, st.prevImm, cost, best);
@@ -335,7 +352,7 @@ export class Planner {
         const ha16 = this.deltaK16 ? hash16(ta, 0, 0) : 0;
         for (let p = 0; p < this.parts.length; p++) {
           const part = this.parts[p];
-          if (!part.isRef && skipGenerated) continue;
+          if (!part.isRef && !gate.deltas) continue;
           if (part.xor) this.probeDelta(t, tx, i, litStart, p, OP_COPY_XOR, part.params.k === 8 ? hx8 : hx16, cost, best);
           if (part.add) this.probeDelta(t, ta, i, litStart, p, OP_COPY_ADD, part.params.k === 8 ? ha8 : ha16, cost, best);
         }
@@ -443,6 +460,7 @@ export class Planner {
     const length = fwd + back;
     if (!part.isRef && length < this.minGen) return;
     const offset = part.start + q - back;
+    if (!part.isRef && this.bankKinds !== undefined && !this.bankKinds.allows(offset, this.gateKinds)) return;
     // The format codes an offset relative to the previous copy's diagonal (docs/FORMAT.md).
     const delta = offset - (this.state.prevEnd + (i - back - this.lastOut));
     if (length < this.minFar && (delta > this.nearDelta || delta < -this.nearDelta)) return;
@@ -571,34 +589,6 @@ function literalByteOf(block: Uint8Array): number {
     blockLiteralByte.set(block, v);
   }
   return v;
-}
-
-/**
- * A predicate telling whether a block position lies in an already-compressed region. The
- * planner asks about positions in increasing order, so the zones, sorted, are walked with a
- * cursor (a file of thousands of zones, a jar say, costs no more per position than one); a
- * position before the cursor's zone starts the walk again.
- */
-function compressedMask(regions: readonly Region[]): ((pos: number) => boolean) | undefined {
-  const zones = regions.filter((r) => r.kind === 'compressed').sort((a, b) => a.start - b.start);
-  if (zones.length === 0) return undefined;
-  // Merged, so that ends are increasing too.
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (const z of zones) {
-    const last = ends.length - 1;
-    if (last >= 0 && z.start <= ends[last]!) ends[last] = Math.max(ends[last]!, z.start + z.length);
-    else {
-      starts.push(z.start);
-      ends.push(z.start + z.length);
-    }
-  }
-  let k = 0;
-  return (pos) => {
-    if (k > 0 && pos < ends[k - 1]!) k = 0;
-    while (k < ends.length && ends[k]! <= pos) k++;
-    return k < ends.length && pos >= starts[k]!;
-  };
 }
 
 export type { BlockPlan };

@@ -55,7 +55,14 @@ export class PlanPlugin {
       let set = this.planners.get(c);
       if (!set) {
         const index = c.requireIndex();
-        set = { main: new Planner(index), variants: PLAN_VARIANTS.map((o) => new Planner(index, o)) };
+        // Where each generated bank lies and what it holds: the gates of src/plan/gates.ts.
+        const generatedBanks = c.requireBlob().banks
+          .filter((b) => !b.isRef)
+          .map((b) => ({ start: b.offset, end: b.offset + b.size, contentKind: b.contentKind }));
+        set = {
+          main: new Planner(index, { generatedBanks }),
+          variants: PLAN_VARIANTS.map((o) => new Planner(index, { ...o, generatedBanks })),
+        };
         this.planners.set(c, set);
       }
       const regions = regionsInBlock(c.regions, block.position, block.bytes.length);

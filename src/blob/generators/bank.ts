@@ -13,6 +13,7 @@ import { PfscError } from '../../errors.js';
 import type { BankGenerator, BankParams, GenerateContext } from '../types.js';
 import { repeatCycle } from '../params.js';
 import { bankTextFromParams } from '../../banks/manifest-params.js';
+import { bankContentOf } from '../../banks/header-content.js';
 
 type Compiler = typeof import('../../banks/compile.js') & typeof import('../../banks/emit.js');
 
@@ -30,6 +31,9 @@ export const bankGenerator: BankGenerator = {
   },
   validate(params: BankParams): void {
     bankTextFromParams(params);
+  },
+  contentKindOf(params: BankParams): 'code' | 'text' | 'data' {
+    return bankContentOf(bankTextFromParams(params));
   },
   generate(out: Uint8Array, params: BankParams, _seed: string, ctx?: GenerateContext): void {
     if (compiler === undefined) throw new PfscError('PFSC_INTERNAL', 'the bank generator ran before prepare() loaded the bank language');
