@@ -28,6 +28,27 @@ export function addProfileOption(cmd: Command): Command {
   return cmd.option('--profile <name>', 'blob profile (default: orchard)');
 }
 
+export function addPluginOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--plugin <module>', 'load a plugin: a path (./plugin.js, a package folder) or an installed package name; its default export is the plugin (repeatable; order matters)')
+      .argParser(collect)
+      .default([], 'none'),
+  );
+}
+
+export function addManifestOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--manifest <file.json>', 'a base manifest (docs/MANIFEST.md) to use instead of --profile; --bank and --ref still add to it').conflicts('profile'),
+  );
+}
+
+/** --profile, --manifest and --plugin: the blob's base and the plugins, declared together. */
+export function addBlobBaseOptions(cmd: Command): Command {
+  addProfileOption(cmd);
+  addManifestOption(cmd);
+  return addPluginOption(cmd);
+}
+
 export function addForceOption(cmd: Command, what = 'the output'): Command {
   return cmd.option('-f, --force', `overwrite ${what} if it exists`);
 }
@@ -47,6 +68,10 @@ export interface CommonOptions {
   ref?: string[];
   bank?: string[];
   profile?: string;
+  /** --manifest FILE.json */
+  manifest?: string;
+  /** --plugin MODULE, in order */
+  plugin?: string[];
   force?: boolean;
   quiet?: boolean;
   verbose?: boolean;

@@ -52,7 +52,7 @@ export class TransformRegistry {
       const def = this.list.find((t) => t.name === d.name);
       if (def === undefined) {
         throw new PfscError('PFSC_UNSUPPORTED', `the blueprint uses transform ${d.name}, which no loaded plugin provides`, {
-          hint: 'Replay with the plugin that provides this transform (the one the build used).',
+          hint: 'Replay with the plugin that provides this transform (the one the build used): --plugin MODULE on the command line, plugins in the API.',
         });
       }
       if (def.immCount !== d.immCount) {

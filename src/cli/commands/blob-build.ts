@@ -4,8 +4,8 @@
 import { Command } from 'commander';
 import { out, type CliContext } from '../context.js';
 import { groupDigits, humanBytes, humanMs, toJson } from '../format.js';
-import { loadApi } from '../load-api.js';
-import { addJsonOption, addProfileOption, addQuietVerbose, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { loadApiWith } from '../load-api.js';
+import { addJsonOption, addBlobBaseOptions, addQuietVerbose, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkRefs } from '../paths.js';
 import { progressFor } from '../progress.js';
 
@@ -15,6 +15,7 @@ Examples:
   $ pfsc blob build --force               rebuild it even if a cached copy exists
   $ pfsc blob build --ref app-v1.bin      the blob with a ref bank added
   $ PFSC_HOME=/srv/pfsc pfsc blob build   build into another cache folder
+  $ pfsc blob build --plugin pfsc-plugin-x --manifest blob.json   a blob with a plugin's banks
 `;
 
 export function blobBuildCommand(ctx: CliContext): Command {
@@ -22,17 +23,17 @@ export function blobBuildCommand(ctx: CliContext): Command {
   cmd.option('-f, --force', 'rebuild even if the cache holds it');
   addRefOption(cmd);
   addBankOption(cmd);
-  addProfileOption(cmd);
+  addBlobBaseOptions(cmd);
   addQuietVerbose(cmd, 'print stacks on internal errors');
   addJsonOption(cmd, 'the blob description and the time taken');
   cmd.addHelpText('after', EXAMPLES);
   cmd.action(async (opts: CommonOptions) => {
     await checkRefs(opts.ref ?? []);
-    const api = await loadApi();
+    const { api, ext } = await loadApiWith(ctx, opts);
     const progress = progressFor(ctx.io.stderr, opts.quiet);
     let info: Awaited<ReturnType<typeof api.blobBuild>>;
     try {
-      info = await api.blobBuild({ ...blobOptions(opts), force: Boolean(opts.force), onProgress: progress.onProgress });
+      info = await api.blobBuild({ ...blobOptions(opts), ...ext, force: Boolean(opts.force), onProgress: progress.onProgress });
     } finally {
       progress.stop();
     }

@@ -7,11 +7,11 @@ import { STAGES } from '../../api-types.js';
 import { PfscError } from '../../errors.js';
 import { err, out, type CliContext } from '../context.js';
 import { displayPath, groupDigits, humanBytes, humanMs, keyValues, percent, streamTable, table, toJson } from '../format.js';
-import { loadApi } from '../load-api.js';
+import { loadApiWith } from '../load-api.js';
 import {
   addForceOption,
   addJsonOption,
-  addProfileOption,
+  addBlobBaseOptions,
   addQuietVerbose,
   addBankOption,
   addRefOption,
@@ -33,6 +33,8 @@ Examples:
   $ cat log.txt | pfsc build - > log.pbb    standard input to standard output
   $ pfsc build app.bin --json -q            the build result as JSON
   $ pfsc build app.bin -v                   per-stage timings and stream sizes
+  $ pfsc build data.bin --plugin pfsc-plugin-x --manifest blob.json
+                                            with a plugin and a base manifest; replay with the same
 `;
 
 export function buildCommand(ctx: CliContext): Command {
@@ -43,7 +45,7 @@ export function buildCommand(ctx: CliContext): Command {
   addForceOption(cmd);
   addRefOption(cmd);
   addBankOption(cmd);
-  addProfileOption(cmd);
+  addBlobBaseOptions(cmd);
   addQuietVerbose(cmd, 'also print per-stage timings, segment counts and stream sizes');
   addJsonOption(cmd, 'the build result');
   cmd.addHelpText('after', EXAMPLES);
@@ -67,9 +69,9 @@ async function runBuild(ctx: CliContext, input: string, opts: BuildCliOptions): 
   await checkRefs(opts.ref ?? []);
   await checkOutput(output, { force: opts.force, input });
 
-  const api = await loadApi();
+  const { api, ext } = await loadApiWith(ctx, opts);
   const progress = progressFor(ctx.io.stderr, opts.quiet);
-  const options: BuildOptions = { input, output, force: Boolean(opts.force), ...blobOptions(opts), onProgress: progress.onProgress };
+  const options: BuildOptions = { input, output, force: Boolean(opts.force), ...blobOptions(opts), ...ext, onProgress: progress.onProgress };
   const started = performance.now();
   let result: BuildResult;
   try {

@@ -4,10 +4,11 @@
  */
 import { Command } from 'commander';
 import type { ExecResult } from '../../api-types.js';
+import { PfscError } from '../../errors.js';
 import { out, type CliContext } from '../context.js';
 import { groupDigits, humanMs, keyValues, toJson } from '../format.js';
-import { loadApi } from '../load-api.js';
-import { addJsonOption, addProfileOption, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { loadApiWith } from '../load-api.js';
+import { addJsonOption, addBlobBaseOptions, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkInput, checkRefs } from '../paths.js';
 import { progressFor } from '../progress.js';
 
@@ -22,6 +23,8 @@ Examples:
   $ pfsc exec new.pbb --ref old.bin --prog "counteq:0,fnv"     zero bytes and FNV-1a; the same --ref files as the build
   $ pfsc exec app.bin.pbb --prog "xor:255,crc32c" --pcores 2  on two worker threads, with CPUpwn against one
   $ pfsc exec app.bin.pbb --prog "crc32c # checksum" --json   the accumulators and speeds as JSON
+  $ pfsc exec data.bin.pbb --prog crc32c --plugin pfsc-plugin-x --manifest blob.json
+                                                              the same plugins and manifest as the build
 
 Programs: ops separated by commas, run in order over the file's bytes (docs/PCPU.md):
   xor:N, add:N      transform the bytes the ops after them see (N: 0..255, decimal or 0x hex)
@@ -39,7 +42,7 @@ export function execCommand(ctx: CliContext): Command {
     .option('--pcores <n>', 'worker threads that run the program; with more than 1, a 1-pcore pass runs first for CPUpwn', '1');
   addRefOption(cmd);
   addBankOption(cmd);
-  addProfileOption(cmd);
+  addBlobBaseOptions(cmd);
   cmd.option('-v, --verbose', 'also print the Blob_ID, the engine and the worker threads used');
   addJsonOption(cmd, 'the accumulators, bytes, seconds, MB/s and CPUpwn');
   cmd.addHelpText('after', EXAMPLES);
@@ -78,13 +81,29 @@ export function renderExec(r: ExecResult, verbose: boolean): string {
 async function runExec(ctx: CliContext, input: string, opts: ExecCliOptions): Promise<void> {
   await checkInput(input, 'blueprint');
   await checkRefs(opts.ref ?? []);
-  const api = await loadApi();
+  if ((opts.plugin ?? []).length > 0) await checkProgramOptions(opts);
+  const { api, ext } = await loadApiWith(ctx, opts, { transformsFirst: true });
   const progress = progressFor(ctx.io.stderr, false);
   let result: ExecResult;
   try {
-    result = await api.exec({ input, program: opts.prog, pcores: Number(opts.pcores), ...blobOptions(opts), onProgress: progress.onProgress });
+    result = await api.exec({ input, program: opts.prog, pcores: Number(opts.pcores), ...blobOptions(opts), ...ext, onProgress: progress.onProgress });
   } finally {
     progress.stop();
   }
   out(ctx, opts.json ? toJson(result) : renderExec(result, Boolean(opts.verbose)));
+}
+
+/**
+ * --prog and --pcores, checked as exec() checks them, for a run with --plugin: a typo is
+ * refused before a plugin module's code runs (without --plugin, exec() checks them first).
+ */
+async function checkProgramOptions(opts: ExecCliOptions): Promise<void> {
+  const [{ parseProgram }, { MAX_PCORES }] = await Promise.all([import('../../runtime/pcpu/program.js'), import('../../runtime/pcpu/exec.js')]);
+  parseProgram(opts.prog);
+  const pcores = Number(opts.pcores);
+  if (!Number.isInteger(pcores) || pcores < 1 || pcores > MAX_PCORES) {
+    throw new PfscError('PFSC_USAGE', `--pcores must be a whole number from 1 to ${MAX_PCORES}, got ${pcores}`, {
+      hint: 'Pass the number of worker threads, e.g. --pcores 2.',
+    });
+  }
 }

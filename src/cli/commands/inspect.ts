@@ -8,8 +8,8 @@ import { err, out, type CliContext } from '../context.js';
 import { toJson } from '../format.js';
 import { renderInspectSvg } from '../inspect/svg.js';
 import { renderInspectTable } from '../inspect/table.js';
-import { loadApi } from '../load-api.js';
-import { addForceOption, addJsonOption, addProfileOption, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { loadApiWith } from '../load-api.js';
+import { addForceOption, addJsonOption, addBlobBaseOptions, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkInput, checkOutput, checkRefs, writeTextOutput } from '../paths.js';
 
 interface InspectCliOptions extends CommonOptions {
@@ -22,6 +22,8 @@ Examples:
   $ pfsc inspect app-v2.bin.pbb --ref app-v1.bin    per-bank bytes need the same refs as the build
   $ pfsc inspect app.bin.pbb --svg app.svg          a picture of the output by source; open it in a browser
   $ pfsc inspect app.bin.pbb --json | jq .rawRatio  the report as JSON
+  $ pfsc inspect data.bin.pbb --plugin pfsc-plugin-x --manifest blob.json
+                                                    the same plugins and manifest as the build
 `;
 
 export function inspectCommand(ctx: CliContext): Command {
@@ -32,7 +34,7 @@ export function inspectCommand(ctx: CliContext): Command {
   addForceOption(cmd, 'the SVG file');
   addRefOption(cmd);
   addBankOption(cmd);
-  addProfileOption(cmd);
+  addBlobBaseOptions(cmd);
   cmd.option('-v, --verbose', 'also list banks that supplied no bytes and every run of the output map');
   addJsonOption(cmd, 'the inspect report');
   cmd.addHelpText('after', EXAMPLES);
@@ -45,8 +47,8 @@ async function runInspect(ctx: CliContext, input: string, opts: InspectCliOption
   await checkRefs(opts.ref ?? []);
   if (opts.svg !== undefined) await checkOutput(opts.svg, { force: opts.force, input });
 
-  const api = await loadApi();
-  const report: InspectReport = await api.inspect({ input, ...blobOptions(opts) });
+  const { api, ext } = await loadApiWith(ctx, opts);
+  const report: InspectReport = await api.inspect({ input, ...blobOptions(opts), ...ext });
 
   if (opts.svg !== undefined) {
     await writeTextOutput(opts.svg, renderInspectSvg(report), Boolean(opts.force));

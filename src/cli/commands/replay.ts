@@ -6,11 +6,11 @@ import type { ReplayOptions, ReplayResult } from '../../api-types.js';
 import { PfscError } from '../../errors.js';
 import { err, out, type CliContext } from '../context.js';
 import { displayPath, groupDigits, humanBytes, humanMs, keyValues, toJson } from '../format.js';
-import { loadApi } from '../load-api.js';
+import { loadApiWith } from '../load-api.js';
 import {
   addForceOption,
   addJsonOption,
-  addProfileOption,
+  addBlobBaseOptions,
   addQuietVerbose,
   addBankOption,
   addRefOption,
@@ -31,6 +31,8 @@ Examples:
   $ pfsc replay app.pbb -o app.bin -f            choose the output name, overwrite it
   $ pfsc replay - < log.pbb > log.txt            standard input to standard output
   $ pfsc replay app.bin.pbb --json               the replay result as JSON
+  $ pfsc replay data.bin.pbb --plugin pfsc-plugin-x --manifest blob.json
+                                                 the same plugins and manifest as the build
 `;
 
 export function replayCommand(ctx: CliContext): Command {
@@ -41,7 +43,7 @@ export function replayCommand(ctx: CliContext): Command {
   addForceOption(cmd);
   addRefOption(cmd);
   addBankOption(cmd);
-  addProfileOption(cmd);
+  addBlobBaseOptions(cmd);
   addQuietVerbose(cmd, 'also print the Blob_ID and the output size; print stacks on internal errors');
   addJsonOption(cmd, 'the replay result');
   cmd.addHelpText('after', EXAMPLES);
@@ -65,9 +67,9 @@ async function runReplay(ctx: CliContext, input: string, opts: ReplayCliOptions)
   await checkRefs(opts.ref ?? []);
   await checkOutput(output, { force: opts.force, input });
 
-  const api = await loadApi();
+  const { api, ext } = await loadApiWith(ctx, opts, { transformsFirst: true });
   const progress = progressFor(ctx.io.stderr, opts.quiet);
-  const options: ReplayOptions = { input, output, force: Boolean(opts.force), ...blobOptions(opts), onProgress: progress.onProgress };
+  const options: ReplayOptions = { input, output, force: Boolean(opts.force), ...blobOptions(opts), ...ext, onProgress: progress.onProgress };
   let result: ReplayResult;
   try {
     result = await api.replay(options);
