@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   PFSC_PBB_CORRUPT: 'The blueprint is damaged; fetch or build it again.',
   PFSC_PBB_LIMIT: 'The blueprint asks for more than pfsc allows; it is damaged or hostile. Build it again.',
   PFSC_UNSUPPORTED: 'This pfsc lacks an optional part the blueprint needs; reinstall pfsc with its optional dependencies (npm install).',
-  PFSC_BLOB_MISMATCH: 'Replay with the same --bank and --ref files (in the same order) and pfsc version that built it.',
+  PFSC_BLOB_MISMATCH: 'Replay with the same --profile or --manifest, --bank and --ref files (in the same order), --plugin modules and pfsc version that built it.',
   PFSC_PROGRAM_INVALID: 'Fix the pCPU program at the line and column the message names; docs/PCPU.md describes the language.',
   PFSC_DIGEST_MISMATCH: 'The rebuilt bytes differ from the original; the blob or blueprint is damaged. Run `pfsc blob build --force` and try again.',
   PFSC_MANIFEST_INVALID: 'Fix the manifest as the message says; docs/MANIFEST.md describes every field.',

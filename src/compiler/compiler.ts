@@ -37,7 +37,7 @@ export class Compiler {
     this.annotateTaps();
     for (const p of plugins) {
       for (const t of p.transforms ?? []) this.transforms.register(t);
-      p.apply(this);
+      applyPlugin(p, this);
     }
   }
 
@@ -214,6 +214,24 @@ export class Compiler {
         },
       });
     }
+  }
+}
+
+/**
+ * Runs a plugin's apply(). What a third-party plugin throws that is not a PfscError becomes
+ * PFSC_PLUGIN naming it (a built-in one's, PFSC_INTERNAL): the plugin is at fault, not pfsc.
+ */
+function applyPlugin(p: PfscPlugin, compiler: Compiler): void {
+  try {
+    p.apply(compiler);
+  } catch (e) {
+    if (isPfscError(e)) {
+      e.plugin ??= p.name;
+      throw e;
+    }
+    const builtin = p.name.startsWith(BUILTIN_PREFIX);
+    const message = e instanceof Error ? e.message : String(e);
+    throw new PfscError(builtin ? 'PFSC_INTERNAL' : 'PFSC_PLUGIN', `plugin ${p.name} failed in apply(): ${message}`, { cause: e, plugin: p.name });
   }
 }
 

@@ -128,6 +128,23 @@ describe('plugins through the public API', () => {
     expect(readdirSync(tmp.dir).filter((f) => f.includes('pbb-tmp'))).toEqual([]);
   });
 
+  it('a plugin whose apply() throws is PFSC_PLUGIN naming it, and no output is left', async () => {
+    const bad: PfscPlugin = {
+      name: 'bad-apply',
+      apply() {
+        throw new TypeError('hooks.nosuch is undefined');
+      },
+    };
+    const out = join(tmp.dir, 'bad-apply.pbb');
+    const err = await pfsc.build({ input, output: out, home, plugins: [bad] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(pfsc.PfscError);
+    const e = err as pfsc.PfscError;
+    expect(e.code).toBe('PFSC_PLUGIN');
+    expect(e.plugin).toBe('bad-apply');
+    expect(e.message).toBe('plugin bad-apply failed in apply(): hooks.nosuch is undefined');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a plan that does not reproduce the input fails the build instead of emitting it', async () => {
     const corrupt: PfscPlugin = {
       name: 'corrupt',
