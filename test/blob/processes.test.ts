@@ -8,12 +8,13 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PfscCache, profileManifest, generateBase, resolveManifest } from '../../src/blob/index.js';
+import { PfscCache, prepareGenerators, profileManifest, generateBase, resolveManifest } from '../../src/blob/index.js';
 import { compileBlobModule, removeTempDirs, runNodeScript, tempDir } from './support.js';
 
 let moduleUrl = '';
-beforeAll(() => {
+beforeAll(async () => {
   moduleUrl = pathToFileURL(compileBlobModule()).href;
+  await prepareGenerators(profileManifest()); // generateBase below makes the profile's bank-kind banks
 }, 120_000);
 afterAll(removeTempDirs);
 

@@ -8,6 +8,7 @@ import { groupDigits, humanBytes, keyValues, table, toJson } from '../format.js'
 import { loadApi } from '../load-api.js';
 import { addJsonOption, addProfileOption, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkRefs } from '../paths.js';
+import { bankFamily } from '../../blob/orchard/label.js';
 
 const EXAMPLES = `
 Examples:
@@ -34,8 +35,13 @@ export function blobInfoCommand(ctx: CliContext): Command {
   return cmd;
 }
 
+/**
+ * The text of `pfsc blob info`. The bank map's family column names what a bank of kind
+ * `bank` holds (its bank file's `name` header, e.g. "orchard elf strings"); other rows show "-".
+ */
 export function renderBlobInfo(info: BlobInfo, verbose = false): string {
   const m = info.manifest;
+  const specs = new Map(m.banks.map((b) => [b.name, b]));
   const parts: string[] = [];
   parts.push(
     keyValues([
@@ -59,8 +65,13 @@ export function renderBlobInfo(info: BlobInfo, verbose = false): string {
         { header: 'offset', align: 'right' },
         { header: 'bytes', align: 'right' },
         { header: 'size', align: 'right' },
+        { header: 'family' },
       ],
-      info.banks.map((b) => [b.name, b.kind, b.contentKind, groupDigits(b.offset), groupDigits(b.size), humanBytes(b.size)]),
+      info.banks.map((b) => {
+        const spec = b.isRef ? undefined : specs.get(b.name);
+        const about = spec === undefined ? undefined : bankFamily(spec);
+        return [b.name, b.kind, b.contentKind, groupDigits(b.offset), groupDigits(b.size), humanBytes(b.size), about ?? '-'];
+      }),
     ),
   );
   if (m.refs.length > 0) {
