@@ -7,7 +7,7 @@ import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { defaultRegistry } from '../blob/registry.js';
-import { PfscError, isPfscError } from '../errors.js';
+import { ERROR_CODES, PfscError, isPfscError } from '../errors.js';
 import { Digest16, encodeHeader, PBB_VERSION } from '../format/index.js';
 import type { PbbHeader } from '../format/types.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_DIFF, OP_COPY_XOR, OP_LITERAL, type BlockPlan } from '../format/types.js';
@@ -229,8 +229,11 @@ function applyPlugin(p: PfscPlugin, compiler: Compiler): void {
       e.plugin ??= p.name;
       throw e;
     }
+    // Coded by another copy of pfsc (a plugin's own, or the CLI bundle's): already named.
+    const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+    if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code)) throw e;
     const builtin = p.name.startsWith(BUILTIN_PREFIX);
-    const message = e instanceof Error ? e.message : String(e);
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
     throw new PfscError(builtin ? 'PFSC_INTERNAL' : 'PFSC_PLUGIN', `plugin ${p.name} failed in apply(): ${message}`, { cause: e, plugin: p.name });
   }
 }

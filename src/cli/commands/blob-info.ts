@@ -5,8 +5,8 @@ import { Command } from 'commander';
 import type { BlobInfo } from '../../api-types.js';
 import { out, type CliContext } from '../context.js';
 import { groupDigits, humanBytes, keyValues, table, toJson } from '../format.js';
-import { loadApi } from '../load-api.js';
-import { addJsonOption, addProfileOption, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
+import { loadApiWith } from '../load-api.js';
+import { addJsonOption, addBlobBaseOptions, addBankOption, addRefOption, blobOptions, type CommonOptions } from '../options.js';
 import { checkRefs } from '../paths.js';
 import { bankFamily } from '../../blob/orchard/label.js';
 
@@ -16,20 +16,21 @@ Examples:
   $ pfsc blob info --ref app-v1.bin      the blob with a ref bank added
   $ pfsc blob info --profile orchard --json
   $ PFSC_HOME=/tmp/pfsc pfsc blob info   look in another cache folder
+  $ pfsc blob info --plugin pfsc-plugin-x --manifest blob.json   a blob with a plugin's banks
 `;
 
 export function blobInfoCommand(ctx: CliContext): Command {
   const cmd = new Command('info').description('show the blob manifest, its bank map, Blob_ID and cache state');
   addRefOption(cmd);
   addBankOption(cmd);
-  addProfileOption(cmd);
+  addBlobBaseOptions(cmd);
   cmd.option('-v, --verbose', 'also print each bank\'s parameters; print stacks on internal errors');
   addJsonOption(cmd, 'the blob description');
   cmd.addHelpText('after', EXAMPLES);
   cmd.action(async (opts: CommonOptions) => {
     await checkRefs(opts.ref ?? []);
-    const api = await loadApi();
-    const info = await api.blobInfo(blobOptions(opts));
+    const { api, ext } = await loadApiWith(ctx, opts);
+    const info = await api.blobInfo({ ...blobOptions(opts), ...ext });
     out(ctx, opts.json ? toJson(info) : renderBlobInfo(info, Boolean(opts.verbose)));
   });
   return cmd;

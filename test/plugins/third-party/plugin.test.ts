@@ -150,13 +150,16 @@ describe('the planning tap', () => {
 });
 
 describe('bank parameters', () => {
+  // The sawtooth bank comes after the profile's banks: N in a message is its index.
+  const sawIndex = pfsc.profileManifest().banks.length;
+  const at = (re: RegExp): RegExp => new RegExp(re.source.replace('banks\\[N\\]', `banks\\[${sawIndex}\\]`));
   const bad: [Record<string, unknown>, RegExp][] = [
-    [{ period: 1, step: 3, shift: 0 }, /^banks\[14\]\.params\.period must be an integer from 2 to 65536 \(got 1\)$/],
-    [{ period: 509, step: 0, shift: 0 }, /^banks\[14\]\.params\.step must be an integer from 1 to 255 \(got 0\)$/],
-    [{ period: 509, step: 3, shift: 2.5 }, /^banks\[14\]\.params\.shift must be an integer\b.*\(got 2\.5\)$/],
-    [{ period: '509', step: 3, shift: 0 }, /^banks\[14\]\.params\.period must be an integer/],
-    [{ period: 509, step: 3 }, /^banks\[14\]\.params\.shift is missing \(kind sawtooth needs period, shift, step\)$/],
-    [{ period: 509, step: 3, shift: 0, width: 2 }, /^banks\[14\]\.params\.width is not a parameter of kind sawtooth; it takes period, shift, step$/],
+    [{ period: 1, step: 3, shift: 0 }, at(/^banks\[N\]\.params\.period must be an integer from 2 to 65536 \(got 1\)$/)],
+    [{ period: 509, step: 0, shift: 0 }, at(/^banks\[N\]\.params\.step must be an integer from 1 to 255 \(got 0\)$/)],
+    [{ period: 509, step: 3, shift: 2.5 }, at(/^banks\[N\]\.params\.shift must be an integer\b.*\(got 2\.5\)$/)],
+    [{ period: '509', step: 3, shift: 0 }, at(/^banks\[N\]\.params\.period must be an integer/)],
+    [{ period: 509, step: 3 }, at(/^banks\[N\]\.params\.shift is missing \(kind sawtooth needs period, shift, step\)$/)],
+    [{ period: 509, step: 3, shift: 0, width: 2 }, at(/^banks\[N\]\.params\.width is not a parameter of kind sawtooth; it takes period, shift, step$/)],
   ];
 
   it('bad parameters are refused with PFSC_MANIFEST_INVALID before anything is built or written', async () => {
