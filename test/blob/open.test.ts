@@ -28,13 +28,14 @@ afterAll(removeTempDirs);
 /**
  * The orchard profile's identity. These change only when the profile table, a generator's
  * bytes, an Orchard bank file or the canonical form change; such a change must bump a
- * generator version or the profile's seed and be noted in docs/ORCHARD.md. (Seed orchard-2,
+ * generator version or the profile's seed and be noted in docs/ORCHARD.md. (Seed orchard-3,
  * reviewed: the first 1,679,616 bytes are those of orchard-1, then the outputs of
- * x86-64-plt.bank and elf-strings.bank, then the random tail of seed orchard-2.)
+ * elf-headers.bank, x86-64-plt.bank and elf-strings.bank, then the random tail of seed
+ * orchard-3.)
  */
-const ORCHARD_BLOB_ID = '6d47adc006b19a1b29ba70ddb7d96faf';
-const ORCHARD_BASE_ID = '858038f939904138dcc0524929a67c9a';
-const ORCHARD_SHA256 = '9e98bf7e472b27b5278d354721c45be3f97ae8d5af05ad125b247ee06cbc5769';
+const ORCHARD_BLOB_ID = 'd3b6df9b040b6d17e76191b7ee854987';
+const ORCHARD_BASE_ID = 'ca5b6acb8ed711dd5f7a36c745204cf0';
+const ORCHARD_SHA256 = '98d0f12bfd0e3e34d553c00f134c2411b45ef1ecc6b1b3445d490143b22fd5bf';
 const ORCHARD_SIZE = 16 * 1024 * 1024;
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
