@@ -39,7 +39,7 @@ added before the random tail, or banks of the profile dropped), and compares the
                     outside the profile added, the ones in it dropped
   --drop-groups     also measure the profile without each group of its banks: const;
                     ramp8,ramp16,ramp32; gray8,gray16,gray32; lfsr; the de Bruijn banks;
-                    each bank file (x86-64-plt, elf-strings)
+                    each bank file (elf-headers, x86-64-plt, elf-strings)
   --verbose         per-file deltas of each variant
   --json OUT.json   also write every figure as JSON
   --keep            keep the work folder (PFSC_HOME per variant, the blueprints)
