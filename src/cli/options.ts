@@ -8,20 +8,17 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
+/** A repeatable option whose values are kept in the order given (none by default). */
+function addRepeatable(cmd: Command, flags: string, description: string): Command {
+  return cmd.addOption(new Option(flags, description).argParser(collect).default([], 'none'));
+}
+
 export function addRefOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option('--ref <file>', 'a file both sides hold, added to the blob as a bank (repeatable; order matters)')
-      .argParser(collect)
-      .default([], 'none'),
-  );
+  return addRepeatable(cmd, '--ref <file>', 'a file both sides hold, added to the blob as a bank (repeatable; order matters)');
 }
 
 export function addBankOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option('--bank <file.bank>', 'a bank file both sides hold (e.g. from `pfsc bank train`), added to the blob before the refs (repeatable; order matters)')
-      .argParser(collect)
-      .default([], 'none'),
-  );
+  return addRepeatable(cmd, '--bank <file.bank>', 'a bank file both sides hold (e.g. from `pfsc bank train`), added to the blob before the refs (repeatable; order matters)');
 }
 
 export function addProfileOption(cmd: Command): Command {
@@ -29,11 +26,7 @@ export function addProfileOption(cmd: Command): Command {
 }
 
 export function addPluginOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option('--plugin <module>', 'load a plugin: a path (./plugin.js, a package folder) or an installed package name; its default export is the plugin (repeatable; order matters)')
-      .argParser(collect)
-      .default([], 'none'),
-  );
+  return addRepeatable(cmd, '--plugin <module>', 'load a plugin: a path (./plugin.js, a package folder) or an installed package name; its default export is the plugin (repeatable; order matters)');
 }
 
 export function addManifestOption(cmd: Command): Command {
