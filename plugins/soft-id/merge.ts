@@ -17,6 +17,7 @@
  * are joined, and every copy that was extended or joined becomes a COPY_DIFF.
  */
 import { OP_COPY, OP_COPY_DIFF, OP_LITERAL, type BlockPlan } from 'pfsc';
+import { differencesInPlace, zeroRunEnd } from './runs.js';
 
 export interface MergeOptions {
   /** A stretch between two copies on one diagonal up to this long is always bridged. */
@@ -237,9 +238,7 @@ export function mergeDiagonals(
     } else if (s.soft || s.op === OP_COPY_DIFF) {
       const d = new Uint8Array(s.len);
       read(s.off, s.len, d);
-      let any = 0;
-      for (let k = 0; k < s.len; k++) any |= d[k] = (block[s.pos + k]! - d[k]!) & 255;
-      if (any !== 0) {
+      if (differencesInPlace(block, s.pos, d, s.len)) {
         diffOf.set(s, d);
         diffBytes += s.len;
       }
@@ -271,8 +270,7 @@ export function mergeDiagonals(
       let k = 0;
       while (k < s.len) {
         // A run of zeros from k: long enough to be an exact copy of its own?
-        let z = k;
-        while (z < s.len && d[z] === 0) z++;
+        const z = zeroRunEnd(d, k, s.len);
         const run = z - k;
         if (run >= opts.splitRun) {
           emit(OP_COPY, run, s.off + k, 0);
@@ -283,8 +281,7 @@ export function mergeDiagonals(
         let e = z;
         for (;;) {
           while (e < s.len && d[e] !== 0) e++;
-          let z2 = e;
-          while (z2 < s.len && d[z2] === 0) z2++;
+          const z2 = zeroRunEnd(d, e, s.len);
           if (z2 - e >= opts.splitRun) break;
           if (z2 === s.len) {
             e = z2; // trailing zeros too short for a copy of their own stay in the piece
