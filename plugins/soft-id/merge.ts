@@ -328,8 +328,10 @@ function splitShortSoft(plan: BlockPlan, block: Uint8Array, opts: MergeOptions):
   const len: number[] = [];
   const off: number[] = [];
   const imm: number[] = [];
-  const spill: number[] = [];
-  const diffs: number[] = [];
+  // Spill and differences as pieces of the input arrays, joined once at the end (they run to
+  // megabytes: a byte at a time into a JavaScript array took hundreds of milliseconds).
+  const spill: Uint8Array[] = [];
+  const diffs: Uint8Array[] = [];
   let pos = 0;
   let sp = 0;
   let dp = 0;
@@ -349,7 +351,7 @@ function splitShortSoft(plan: BlockPlan, block: Uint8Array, opts: MergeOptions):
     const l = plan.len[i]!;
     if (o === OP_LITERAL) {
       push(OP_LITERAL, l, 0, 0);
-      for (let k = 0; k < l; k++) spill.push(plan.spill[sp + k]!);
+      spill.push(plan.spill.subarray(sp, sp + l));
       sp += l;
     } else if (o === OP_COPY_DIFF && l < opts.minLength) {
       let k = 0;
@@ -360,7 +362,7 @@ function splitShortSoft(plan: BlockPlan, block: Uint8Array, opts: MergeOptions):
         if (zero) push(OP_COPY, e - k, plan.off[i]! + k, 0);
         else {
           push(OP_LITERAL, e - k, 0, 0);
-          for (let t = k; t < e; t++) spill.push(block[pos + t]!);
+          spill.push(block.subarray(pos + k, pos + e));
         }
         k = e;
       }
@@ -368,7 +370,7 @@ function splitShortSoft(plan: BlockPlan, block: Uint8Array, opts: MergeOptions):
     } else {
       push(o, l, plan.off[i]!, plan.imm[i]!);
       if (o === OP_COPY_DIFF) {
-        for (let k = 0; k < l; k++) diffs.push(plan.diffs![dp + k]!);
+        diffs.push(plan.diffs!.subarray(dp, dp + l));
         dp += l;
       }
     }
@@ -382,9 +384,21 @@ function splitShortSoft(plan: BlockPlan, block: Uint8Array, opts: MergeOptions):
     len: Uint32Array.from(len),
     off: Float64Array.from(off),
     imm: Uint8Array.from(imm),
-    spill: Uint8Array.from(spill),
+    spill: joined(spill),
   };
-  if (diffs.length > 0) out.diffs = Uint8Array.from(diffs);
+  const d = joined(diffs);
+  if (d.length > 0) out.diffs = d;
   if (plan.timm !== undefined) out.timm = plan.timm;
+  return out;
+}
+
+/** The pieces end to end, in one new array. */
+function joined(pieces: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
