@@ -306,14 +306,7 @@ export function mergeDiagonals(
     imm: Uint8Array.from(imms),
     spill,
   };
-  if (diffTotal > 0) {
-    out.diffs = new Uint8Array(diffTotal);
-    let dp = 0;
-    for (const p of diffParts) {
-      out.diffs.set(p, dp);
-      dp += p.length;
-    }
-  }
+  if (diffTotal > 0) out.diffs = joined(diffParts);
   if (plan.timm !== undefined) out.timm = plan.timm;
   // A soft copy too short for a COPY_DIFF is split back into exact pieces and literals.
   return out.op.some((o, i) => o === OP_COPY_DIFF && out.len[i]! < opts.minLength) ? splitShortSoft(out, block, opts) : out;
