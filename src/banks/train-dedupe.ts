@@ -110,6 +110,17 @@ export function dedupeSamples(all: Uint8Array, bounds: readonly number[], minMat
   let starts = new Int32Array(1024);
   // The last sample counted as a user of each piece, so that each counts once.
   const lastUser: number[] = [];
+  /** Keeps input [start, end) of sample s as a new piece, used once. */
+  const addPiece = (start: number, end: number, s: number): void => {
+    if (pieces.length === starts.length) {
+      const grown = new Int32Array(starts.length * 2);
+      grown.set(starts);
+      starts = grown;
+    }
+    starts[pieces.length] = start;
+    lastUser.push(s);
+    pieces.push({ start, end, sample: s, uses: 1, reused: 0 });
+  };
 
   for (let s = 0; s + 1 < bounds.length; s++) {
     const end = bounds[s + 1] as number;
@@ -161,16 +172,7 @@ export function dedupeSamples(all: Uint8Array, bounds: readonly number[], minMat
         }
         if (bestLen >= minMatch) {
           const to = i - bestBack;
-          if (to > pend) {
-            if (pieces.length === starts.length) {
-              const grown = new Int32Array(starts.length * 2);
-              grown.set(starts);
-              starts = grown;
-            }
-            starts[pieces.length] = pend;
-            lastUser.push(s);
-            pieces.push({ start: pend, end: to, sample: s, uses: 1, reused: 0 });
-          }
+          if (to > pend) addPiece(pend, to, s);
           if (bestPiece >= 0) {
             const p = pieces[bestPiece] as Piece;
             if (lastUser[bestPiece] !== s) {
@@ -192,16 +194,7 @@ export function dedupeSamples(all: Uint8Array, bounds: readonly number[], minMat
         nextIndexed += step;
       }
     }
-    if (end > pend) {
-      if (pieces.length === starts.length) {
-        const grown = new Int32Array(starts.length * 2);
-        grown.set(starts);
-        starts = grown;
-      }
-      starts[pieces.length] = pend;
-      lastUser.push(s);
-      pieces.push({ start: pend, end, sample: s, uses: 1, reused: 0 });
-    }
+    if (end > pend) addPiece(pend, end, s);
   }
   return pieces;
 }

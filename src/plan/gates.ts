@@ -99,8 +99,17 @@ export function gateCursor(regions: readonly KindRegion[]): ((pos: number) => Ga
     .map((r) => ({ start: r.start, end: r.start + r.length, gate: GATES[r.kind]! }))
     .sort((a, b) => a.start - b.start);
   if (zones.length === 0) return undefined;
-  // Cut into disjoint pieces, each with the strictest gate covering it.
+  // Cut into disjoint pieces, each with the strictest gate covering it, in one sweep: for
+  // each gate, a queue of its zones in start order whose front, once the ended ones are
+  // dropped, is its earliest zone still open (at most one candidate per gate, so a file of
+  // thousands of zones costs no more per cut than one).
   const cuts = [...new Set(zones.flatMap((z) => [z.start, z.end]))].sort((a, b) => a - b);
+  const queues = new Map<Gate, { zones: typeof zones; head: number }>();
+  for (const z of zones) {
+    const q = queues.get(z.gate);
+    if (q === undefined) queues.set(z.gate, { zones: [z], head: 0 });
+    else q.zones.push(z);
+  }
   const starts: number[] = [];
   const ends: number[] = [];
   const gates: Gate[] = [];
@@ -108,9 +117,15 @@ export function gateCursor(regions: readonly KindRegion[]): ((pos: number) => Ga
     const a = cuts[c]!;
     const b = cuts[c + 1]!;
     let g: Gate | undefined;
-    for (const z of zones) {
-      if (z.start > a) break;
-      if (z.end > a && (g === undefined || popcount(z.gate.kinds) < popcount(g.kinds) || (!z.gate.deltas && g.deltas))) g = z.gate;
+    let gStart = 0;
+    for (const [gate, q] of queues) {
+      while (q.head < q.zones.length && q.zones[q.head]!.end <= a) q.head++;
+      const z = q.zones[q.head];
+      if (z === undefined || z.start > a) continue;
+      if (g === undefined || stricter(gate, z.start, g, gStart)) {
+        g = gate;
+        gStart = z.start;
+      }
     }
     if (g === undefined) continue;
     const last = gates.length - 1;
@@ -127,6 +142,14 @@ export function gateCursor(regions: readonly KindRegion[]): ((pos: number) => Ga
     while (k < ends.length && ends[k]! <= pos) k++;
     return k < ends.length && pos >= starts[k]! ? gates[k]! : OPEN_GATE;
   };
+}
+
+/** Whether gate x (of a zone starting at xs) holds over gate y (ys): fewer kinds, then no deltas, then the earlier zone. */
+function stricter(x: Gate, xs: number, y: Gate, ys: number): boolean {
+  const dx = popcount(x.kinds) - popcount(y.kinds);
+  if (dx !== 0) return dx < 0;
+  if (x.deltas !== y.deltas) return !x.deltas;
+  return xs < ys;
 }
 
 function popcount(x: number): number {

@@ -197,6 +197,17 @@ class SelfChains {
  */
 const sharedSelfChains = new SelfChains();
 
+/**
+ * The plan stage gives every planner of a block the same regions array: its gate cursor is
+ * made once for all of them (a cursor starts its walk again when asked about an earlier
+ * position, so planners can share it one after another).
+ */
+const gateCursors = new WeakMap<readonly Region[], ReturnType<typeof gateCursor>>();
+function sharedGateCursor(regions: readonly Region[]): ReturnType<typeof gateCursor> {
+  if (!gateCursors.has(regions)) gateCursors.set(regions, gateCursor(regions));
+  return gateCursors.get(regions);
+}
+
 /** Carried between blocks: where the previous copy ended (blob offset), its op and imm. */
 export interface PlannerState {
   prevEnd: number;
@@ -301,7 +312,7 @@ export class Planner {
     const withDeltas = this.hasDeltas && n > 16;
     const tx = this.deltaX;
     const ta = this.deltaA;
-    const gateAt = gateCursor(this.gates ? regions : regions.filter((r) => r.kind === 'compressed'));
+    const gateAt = this.gates ? sharedGateCursor(regions) : gateCursor(regions.filter((r) => r.kind === 'compressed'));
     const st = this.state;
     let litStart = 0;
     // Input position where the previous copy ended, relative to this block.

@@ -61,6 +61,18 @@ const GOLDEN_V3_TRANSFORMS = hex([
   '00000000000000000000000000000001', // output digest
 ].join(''));
 
+/** A copy of bytes with byte i set to v. */
+function withByte(bytes: Uint8Array, i: number, v: number): Uint8Array {
+  const b = bytes.slice();
+  b[i] = v;
+  return b;
+}
+
+/** Every proper prefix of a header must be refused as truncated. */
+function expectEveryCutTruncated(bytes: Uint8Array): void {
+  for (let n = 0; n < bytes.length; n++) expect(codeOf(() => decodeHeader(bytes.subarray(0, n)))).toBe('PFSC_PBB_TRUNCATED');
+}
+
 describe('header', () => {
   it('golden 1-ref header is 53 bytes and decodes field by field', () => {
     expect(GOLDEN_1REF.length).toBe(53);
@@ -90,17 +102,11 @@ describe('header', () => {
     expect(GOLDEN_V3_TRANSFORMS.length).toBe(56);
     expect(decodeHeader(GOLDEN_V3_TRANSFORMS)).toEqual({ header: h, length: 56 });
     expect(Buffer.from(encodeHeader(h)).toString('hex')).toBe(Buffer.from(GOLDEN_V3_TRANSFORMS).toString('hex'));
-    for (let n = 0; n < GOLDEN_V3_TRANSFORMS.length; n++) {
-      expect(codeOf(() => decodeHeader(GOLDEN_V3_TRANSFORMS.subarray(0, n)))).toBe('PFSC_PBB_TRUNCATED');
-    }
+    expectEveryCutTruncated(GOLDEN_V3_TRANSFORMS);
   });
 
   it('format 3: refuses bad transform tables and unknown flags', () => {
-    const at = (i: number, v: number): Uint8Array => {
-      const b = GOLDEN_V3_TRANSFORMS.slice();
-      b[i] = v;
-      return b;
-    };
+    const at = (i: number, v: number): Uint8Array => withByte(GOLDEN_V3_TRANSFORMS, i, v);
     expect(codeOf(() => decodeHeader(at(5, 0x06)))).toBe('PFSC_PBB_CORRUPT'); // flag bit 2
     expect(codeOf(() => decodeHeader(at(24, 0)))).toBe('PFSC_PBB_CORRUPT'); // 0 transforms
     expect(codeOf(() => decodeHeader(at(24, 17)))).toBe('PFSC_PBB_CORRUPT'); // 17 transforms
@@ -140,17 +146,11 @@ describe('header', () => {
   });
 
   it('reports every cut of a header as truncated', () => {
-    for (let n = 0; n < GOLDEN_1REF.length; n++) {
-      expect(codeOf(() => decodeHeader(GOLDEN_1REF.subarray(0, n)))).toBe('PFSC_PBB_TRUNCATED');
-    }
+    expectEveryCutTruncated(GOLDEN_1REF);
   });
 
   it('rejects a wrong magic, version, flags and too many refs', () => {
-    const bad = (i: number, v: number): Uint8Array => {
-      const b = GOLDEN_1REF.slice();
-      b[i] = v;
-      return b;
-    };
+    const bad = (i: number, v: number): Uint8Array => withByte(GOLDEN_1REF, i, v);
     expect(codeOf(() => decodeHeader(bad(0, 0x51)))).toBe('PFSC_PBB_BAD_MAGIC');
     expect(codeOf(() => decodeHeader(hex('fd377a585a00')))).toBe('PFSC_PBB_BAD_MAGIC');
     expect(codeOf(() => decodeHeader(hex('5046')))).toBe('PFSC_PBB_TRUNCATED');

@@ -150,6 +150,25 @@ describe('gateCursor', () => {
     expect(at(199)).toBe(GATES.compressed);
   });
 
+  it('agrees with a plain scan over every region on thousands of random, overlapping regions', () => {
+    const r = prng(31);
+    const kinds = ['code', 'text', 'compressed', 'data'];
+    const regions = Array.from({ length: 2000 }, () => ({ start: r() % 200_000, length: r() % 3000, kind: kinds[r() % kinds.length]! }));
+    const bits = (g: { kinds: number }): number => g.kinds.toString(2).replace(/0/g, '').length;
+    const reference = (pos: number) => {
+      let best: { gate: (typeof GATES)[string]; start: number } | undefined;
+      for (const x of regions) {
+        const gate = GATES[x.kind];
+        if (gate === undefined || pos < x.start || pos >= x.start + x.length) continue;
+        const better = best === undefined || bits(gate) < bits(best.gate) || (bits(gate) === bits(best.gate) && x.start < best.start);
+        if (better) best = { gate, start: x.start };
+      }
+      return best?.gate ?? OPEN_GATE;
+    };
+    const at = gateCursor(regions)!;
+    for (let pos = 0; pos < 203_000; pos += 23) expect(at(pos), `pos ${pos}`).toBe(reference(pos));
+  });
+
   it('gateOf: kinds without a gate are open', () => {
     expect(gateOf('data')).toBe(OPEN_GATE);
     expect(gateOf('code')).toBe(GATES.code);

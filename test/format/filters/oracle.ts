@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FilterName } from '../../../src/format/filters/index.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 /** xz's option for each filter. */
 const XZ_OPTION: Partial<Record<FilterName, string>> = {
@@ -115,16 +116,7 @@ export function nativeFilter(name: FilterName, direction: 'encode' | 'decode', d
 }
 
 /** A small deterministic PRNG (mulberry32): numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 export function randomBytes(n: number, seed: number): Uint8Array {
   const r = prng(seed);
