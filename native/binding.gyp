@@ -18,7 +18,8 @@
         "src/kgram.cc",
         "src/pages.cc",
         "src/copy.cc",
-        "src/map_file.cc"
+        "src/map_file.cc",
+        "src/read_file.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
@@ -29,6 +30,7 @@
       "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-psabi"],
       "cflags_cc!": ["-fno-rtti"],
       "ldflags": ["-pthread"],
+      "libraries": ["-ldl"],
       "cflags": ["-pthread"]
     }
   ]

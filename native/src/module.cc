@@ -10,6 +10,7 @@
 #include "kgram.h"
 #include "map_file.h"
 #include "match.h"
+#include "read_file.h"
 #include "simd.h"
 #include "transforms.h"
 
@@ -22,7 +23,7 @@ namespace pfsc {
 namespace {
 
 /** Must equal NATIVE_API in src/engine/load-native.ts. */
-constexpr int kApiVersion = 4;
+constexpr int kApiVersion = 5;
 
 Napi::Value CpuSimdJs(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), SimdName(CpuSimd())); }
 
@@ -58,6 +59,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("executeCopy", Napi::Function::New(env, ExecuteCopy, "executeCopy"));
   exports.Set("addDiff", Napi::Function::New(env, AddDiff, "addDiff"));
   exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
+  exports.Set("readFileAsync", Napi::Function::New(env, ReadFileAsync, "readFileAsync"));
+  exports.Set("sha256", Napi::Function::New(env, Sha256, "sha256"));
+  exports.Set("haveSha256", Napi::Boolean::New(env, HaveSha256()));
+  exports.Set("allocBytes", Napi::Function::New(env, AllocBytes, "allocBytes"));
   return exports;
 }
 

@@ -7,6 +7,7 @@ import { DEFAULT_BLOCK_SIZE } from '../compiler/input.js';
 import { releaseTemp } from '../io/cleanup.js';
 import { spoolStdin } from '../io/temp.js';
 import { builtinPlugins } from '../stages/builtin.js';
+import { prefetchRefs } from '../blob/generators/ref.js';
 import { checkOutput, checkRefs, DEFAULT_PROFILE } from './common.js';
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -15,8 +16,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const refs = opts.refs ?? [];
   await checkOutput(output, opts.force ?? false);
   await checkRefs(refs);
-  const spooled = input === '-' ? await spoolStdin('stdin') : undefined;
+  // The refs are read (and hashed) while the rest gets ready; see prefetchRefs.
+  const forgetRefs = prefetchRefs(refs);
+  let spooled: string | undefined;
   try {
+    spooled = input === '-' ? await spoolStdin('stdin') : undefined;
     // Loaded here, not at the top: the default plugins import the package entry point, which
     // imports this module; loading them at once would be a cycle.
     const defaults = opts.defaultPlugins === false ? [] : (await import('../default-plugins.js')).defaultPlugins();
@@ -47,6 +51,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       warnings: c.warnings.map((w) => w.message),
     };
   } finally {
+    forgetRefs();
     if (spooled) {
       await rm(spooled, { force: true });
       releaseTemp(spooled);

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { ReplayOptions, ReplayResult } from '../api-types.js';
 import { openBlob, toHex } from '../blob/index.js';
+import { prefetchRefs } from '../blob/generators/ref.js';
 import { PfscError } from '../errors.js';
 import { fileByteSource, readHeader } from '../format/index.js';
 import { releaseTemp } from '../io/cleanup.js';
@@ -34,8 +35,11 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const spooled = opts.input === '-' ? await spoolStdin('pbb') : undefined;
   const target = output === '-' ? tempPath('replay-out') : output;
   const src = await fileByteSource(spooled ?? opts.input);
+  // The refs are read (and hashed) while the header is read and the manifest resolved.
+  const forgetRefs = prefetchRefs(refs);
   try {
     const { header, length } = await readHeader(src);
+    
     const profile = opts.profile ?? DEFAULT_PROFILE;
     // A wrong blob is refused before anything is written; it names the ref that differs.
     const banks = opts.banks ?? [];
@@ -53,9 +57,11 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
       force: output === '-' ? true : (opts.force ?? false),
       onProgress: opts.onProgress,
     });
+    
     if (output === '-') await pipeline(createReadStream(target), process.stdout, { end: false });
     return { output, outputBytes: r.outputBytes, blobId: toHex(blob.id), milliseconds: r.milliseconds };
   } finally {
+    forgetRefs();
     await src.close();
     for (const p of [spooled, output === '-' ? target : undefined]) {
       if (p === undefined) continue;

@@ -24,29 +24,39 @@ const isPlain = (b: number): boolean => b >= 0x20 && b <= 0x7e && b !== 0x25;
 
 const textKey = (i: number): string => `text${String(i).padStart(2, '0')}`;
 
+/** Bytes a manifest writes as `%hh`: outside 0x20..0x7e, and `%` itself. */
+const NEEDS_ESCAPE = /[^\x20-\x24\x26-\x7e]/g;
+const ESCAPES = Array.from({ length: 256 }, (_, b) => `%${b.toString(16).padStart(2, '0')}`);
+
 /**
  * The manifest parameters of a bank file: `sha256` and `text00`... Checks that its escaped
  * form fits a manifest, not the program (bankParams in src/banks/bank-params.ts does both).
  */
 export function escapeBankParams(text: string): BankParams {
   const bytes = Buffer.from(text, 'utf8');
-  let escaped = '';
-  let chars = 0;
-  for (let i = 0; i < text.length; ) {
-    const cp = text.codePointAt(i) as number;
-    const width = cp < 0x80 ? (isPlain(cp) ? 1 : 3) : 3 * Buffer.byteLength(String.fromCodePoint(cp), 'utf8');
-    if (chars + width > MAX_ESCAPED_BANK_TEXT) {
-      throw bankError(positionAt(text, i), `the text is too long for a manifest: escaped, it passes ${MAX_ESCAPED_BANK_TEXT} characters here`);
-    }
-    chars += width;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  for (const b of bytes) escaped += isPlain(b) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`;
+  // One latin1 character per byte, so the regular expression escapes bytes, not characters.
+  const escaped = bytes.toString('latin1').replace(NEEDS_ESCAPE, (c) => ESCAPES[c.charCodeAt(0)] as string);
+  if (escaped.length > MAX_ESCAPED_BANK_TEXT) throw tooLong(text);
   const params: BankParams = { sha256: createHash('sha256').update(bytes).digest('hex') };
   for (let i = 0; i * BANK_TEXT_CHUNK < escaped.length; i++) {
     params[textKey(i)] = escaped.slice(i * BANK_TEXT_CHUNK, (i + 1) * BANK_TEXT_CHUNK);
   }
   return params;
+}
+
+/** The error for a text whose escaped form passes the limit, at the character where it does. */
+function tooLong(text: string): PfscError {
+  let chars = 0;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i) as number;
+    const width = cp < 0x80 ? (isPlain(cp) ? 1 : 3) : 3 * Buffer.byteLength(String.fromCodePoint(cp), 'utf8');
+    if (chars + width > MAX_ESCAPED_BANK_TEXT) {
+      return bankError(positionAt(text, i), `the text is too long for a manifest: escaped, it passes ${MAX_ESCAPED_BANK_TEXT} characters here`);
+    }
+    chars += width;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return new PfscError('PFSC_INTERNAL', 'tooLong: the escaped text fits after all');
 }
 
 /** The parameters' text chunks joined, after checking their names and lengths. */
@@ -80,37 +90,53 @@ function joinedText(params: BankParams): string {
 /** Where in the joined text a character lies, as `textNN` for messages. */
 const chunkOf = (i: number): string => textKey(Math.floor(i / BANK_TEXT_CHUNK));
 
+/** A `%` not followed by two lowercase hex digits, or one that escapes a printable byte. */
+const BAD_ESCAPE = /%(?![0-9a-f]{2})|%(?:2[0-46-9a-f]|[3-6][0-9a-f]|7[0-9a-e])/;
+const ESCAPE = /%([0-9a-f]{2})/g;
+
+/**
+ * Texts already unescaped and checked, by their sha256 and escaped form: a manifest's banks are
+ * read several times per command (validation, content kind, generation), and the same text
+ * always gives the same result. Bounded, so hostile manifests cannot grow it without limit.
+ */
+const checkedTexts = new Map<string, string>();
+const CHECKED_TEXTS_MAX = 256;
+
 /**
  * The bank file a manifest's parameters carry. Throws PFSC_MANIFEST_INVALID when they are not
  * in the canonical form bankParams() writes, or the sha256 does not match.
  */
 export function bankTextFromParams(params: BankParams): string {
   const joined = joinedText(params);
-  const bytes = new Uint8Array(joined.length);
-  let n = 0;
-  for (let i = 0; i < joined.length; i++) {
-    const c = joined.charCodeAt(i);
-    if (c !== 0x25) {
-      bytes[n++] = c;
-      continue;
-    }
-    const h = joined.slice(i + 1, i + 3);
-    if (!/^[0-9a-f]{2}$/.test(h)) throw paramError(chunkOf(i), 'holds a "%" not followed by two lowercase hex digits');
-    const b = Number.parseInt(h, 16);
-    if (isPlain(b)) throw paramError(chunkOf(i), `escapes a printable character (%${h}); only bytes outside 0x20..0x7e and "%" are escaped`);
-    bytes[n++] = b;
-    i += 2;
-  }
-  const raw = bytes.subarray(0, n);
+  const sha = params.sha256;
+  const key = `${typeof sha === 'string' ? sha : ''}:${joined}`;
+  const known = checkedTexts.get(key);
+  if (known !== undefined) return known;
+  if (BAD_ESCAPE.test(joined)) throw badEscape(joined);
+  const raw = Buffer.from(joined.replace(ESCAPE, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))), 'latin1');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
   } catch {
     throw paramError('text00', 'does not hold UTF-8 text once unescaped');
   }
-  const sha = params.sha256;
   if (typeof sha !== 'string' || !SHA256_HEX.test(sha)) throw paramError('sha256', 'must be 64 lowercase hex digits', sha);
   const actual = createHash('sha256').update(raw).digest('hex');
   if (actual !== sha) throw paramError('sha256', `does not match the text, whose SHA-256 is ${actual}`, sha);
+  if (checkedTexts.size >= CHECKED_TEXTS_MAX) checkedTexts.clear();
+  checkedTexts.set(key, text);
   return text;
+}
+
+/** The error for the first bad `%` of a joined text (BAD_ESCAPE matched it). */
+function badEscape(joined: string): PfscError {
+  for (let i = joined.indexOf('%'); i >= 0; i = joined.indexOf('%', i + 1)) {
+    const h = joined.slice(i + 1, i + 3);
+    if (!/^[0-9a-f]{2}$/.test(h)) return paramError(chunkOf(i), 'holds a "%" not followed by two lowercase hex digits');
+    if (isPlain(Number.parseInt(h, 16))) {
+      return paramError(chunkOf(i), `escapes a printable character (%${h}); only bytes outside 0x20..0x7e and "%" are escaped`);
+    }
+    i += 2;
+  }
+  return new PfscError('PFSC_INTERNAL', 'badEscape: no bad escape in the text after all');
 }

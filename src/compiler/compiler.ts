@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { defaultRegistry } from '../blob/registry.js';
 import { ERROR_CODES, PfscError, isPfscError } from '../errors.js';
-import { Digest16, encodeHeader, PBB_VERSION } from '../format/index.js';
+import { Digest16, encodeHeader, OUTPUT_DIGEST_BYTES, PBB_VERSION } from '../format/index.js';
 import type { PbbHeader } from '../format/types.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_DIFF, OP_COPY_XOR, OP_LITERAL, type BlockPlan } from '../format/types.js';
 import type { StageName } from '../api-types.js';
@@ -17,6 +17,7 @@ import { createHooks, HOOK_STAGE, type HookName } from './hooks.js';
 import { InputFile } from './input.js';
 import type { PfscPlugin } from './types.js';
 import { executeBlock } from '../runtime/execute.js';
+import { engine } from '../engine/index.js';
 import { TransformRegistry } from '../runtime/plugin-transforms.js';
 import { registerTemp, releaseTemp } from '../io/cleanup.js';
 
@@ -43,7 +44,7 @@ export class Compiler {
 
   /** Runs the six stages over options.input and emits the .pbb. */
   async run(options: ResolvedBuildOptions): Promise<Compilation> {
-    const input = await InputFile.open(options.input);
+    const input = await InputFile.open(options.input, { readAheadUpTo: options.blockSize });
     const registry = defaultRegistry();
     for (const p of this.plugins) for (const g of p.banks ?? []) registry.register(g);
     this.hooks.banks.call(registry);
@@ -70,8 +71,10 @@ export class Compiler {
         const headerBytes = encodeHeader(header);
         await write(headerBytes);
         const digest = new Digest16();
+        let wholeDigest: Uint8Array | undefined; // the input's SHA-256 when it came in one read
         for await (const block of input.blocks(options.blockSize)) {
-          digest.update(block.bytes);
+          if (block.sha256 !== undefined) wholeDigest = block.sha256.slice(0, OUTPUT_DIGEST_BYTES);
+          else digest.update(block.bytes);
           let plan = await this.stage(c, 'plan', () => this.hooks.plan.promise(c, block));
           if (!plan) throw new PfscError('PFSC_INTERNAL', `no plugin planned block ${block.index}`);
           plan = await this.stage(c, 'plan', () => this.hooks.optimizePlan.promise(plan!, c, block));
@@ -89,7 +92,7 @@ export class Compiler {
           await this.stage(c, 'pack', () => write(packed.bytes));
           c.progress('build', block.position + block.bytes.length, input.size);
         }
-        const outputDigest = digest.digest();
+        const outputDigest = wholeDigest ?? digest.digest();
         await spool.write(outputDigest, 0, outputDigest.length, headerBytes.length - outputDigest.length);
         c.stats.pbbBytes = written;
       } finally {
@@ -274,9 +277,10 @@ function checkPlanCovers(plan: BlockPlan, length: number, block: number): void {
  * fails the build instead of producing a blueprint that cannot be replayed.
  */
 function verifyPlan(plan: BlockPlan, c: Compilation, block: { index: number; position: number; bytes: Uint8Array }): void {
-  const out = Buffer.allocUnsafe(block.bytes.length);
+  // On huge pages where the engine can: a fresh block-sized buffer otherwise costs a page fault per 4 KiB.
+  const out = engine().allocBytes(block.bytes.length);
   executeBlock(plan, c.requireBlob(), out, { block: block.index, outputStart: block.position, transforms: c.transforms });
-  if (!out.equals(block.bytes)) {
+  if (Buffer.compare(out, block.bytes) !== 0) {
     let at = 0;
     while (out[at] === block.bytes[at]) at++;
     throw new PfscError('PFSC_INTERNAL', `block ${block.index}: the plan does not reproduce the input (first difference at byte ${block.position + at})`);

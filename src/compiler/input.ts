@@ -3,18 +3,35 @@
  * time, so a multi-GiB input never sits in memory whole.
  */
 import { open, stat } from 'node:fs/promises';
+import { engine, type FileContents } from '../engine/index.js';
 import { PfscError } from '../errors.js';
 
 /** Output bytes per block: the planner and the coder see one block at a time. */
 export const DEFAULT_BLOCK_SIZE = 64 * 1024 * 1024;
 
+/** One block of the input; `sha256` is the whole input's, given when the block is all of it. */
+export interface InputBlock {
+  index: number;
+  position: number;
+  bytes: Uint8Array;
+  sha256?: Uint8Array;
+}
+
 export class InputFile {
+  /** The whole file and its SHA-256, being read ahead (see open's readAheadUpTo). */
+  private whole?: Promise<FileContents>;
+
   private constructor(
     readonly path: string,
     readonly size: number,
   ) {}
 
-  static async open(path: string): Promise<InputFile> {
+  /**
+   * Opens the input. With readAheadUpTo, an input of at most that many bytes starts being
+   * read, and hashed, at once (off the JavaScript thread on the native engine), while the
+   * blob is opened and indexed; blocks() then gives it as one block with its SHA-256.
+   */
+  static async open(path: string, opts: { readAheadUpTo?: number } = {}): Promise<InputFile> {
     let st;
     try {
       st = await stat(path);
@@ -24,7 +41,13 @@ export class InputFile {
       throw new PfscError('PFSC_INPUT_UNREADABLE', `cannot read input ${path}: ${code ?? String(e)}`, { cause: e });
     }
     if (!st.isFile()) throw new PfscError('PFSC_INPUT_UNREADABLE', `input ${path} is not a regular file`);
-    return new InputFile(path, st.size);
+    const input = new InputFile(path, st.size);
+    const limit = opts.readAheadUpTo;
+    if (limit !== undefined && st.size > 0 && st.size <= limit) {
+      input.whole = engine().readFile(path, limit);
+      input.whole.catch(() => undefined); // reported by blocks(), which awaits it
+    }
+    return input;
   }
 
   /** Reads length bytes at position (fewer only if the file shrank, which is an error). */
@@ -38,7 +61,12 @@ export class InputFile {
   }
 
   /** The input in blocks of blockSize bytes (the last may be shorter; none for an empty file). */
-  async *blocks(blockSize = DEFAULT_BLOCK_SIZE): AsyncGenerator<{ index: number; position: number; bytes: Uint8Array }> {
+  async *blocks(blockSize = DEFAULT_BLOCK_SIZE): AsyncGenerator<InputBlock> {
+    if (this.whole !== undefined && this.size <= blockSize) {
+      const { bytes, sha256 } = await this.readAhead(this.whole);
+      yield { index: 0, position: 0, bytes, sha256 };
+      return;
+    }
     const fh = await this.openHandle();
     try {
       let index = 0;
@@ -49,6 +77,20 @@ export class InputFile {
     } finally {
       await fh.close();
     }
+  }
+
+  private async readAhead(job: Promise<FileContents>): Promise<FileContents> {
+    let got;
+    try {
+      got = await job;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      if (code === 'EFBIG' || code === 'ESHRINK' || code === 'EGROW') throw changed(this.path);
+      if (code === 'ENOTREG') throw new PfscError('PFSC_INPUT_UNREADABLE', `input ${this.path} is not a regular file`, { cause: e });
+      throw new PfscError('PFSC_INPUT_UNREADABLE', `cannot read input ${this.path}: ${code}`, { cause: e });
+    }
+    if (got.bytes.length !== this.size) throw changed(this.path);
+    return got;
   }
 
   private async openHandle() {

@@ -4,11 +4,12 @@
  * (scalar, avx2, avx512) caps the SIMD level the native kernels use. When the addon cannot
  * be used and nobody asked for JavaScript, the first call says why, once, on stderr.
  */
+import { createHash } from 'node:crypto';
 import { jsKernels } from './js/index.js';
 import { loadNative, type NativeAddon } from './load-native.js';
 import type { EngineInfo, Kernels, SimdLevel } from './types.js';
 
-export type { EngineInfo, EngineName, KgramArrays, Kernels, SimdLevel } from './types.js';
+export type { EngineInfo, EngineName, FileContents, KgramArrays, Kernels, SimdLevel } from './types.js';
 export { FNV64_OFFSET, FNV64_PRIME } from './types.js';
 export { jsKernels } from './js/index.js';
 
@@ -49,6 +50,11 @@ function nativeKernels(addon: NativeAddon): Kernels {
     executeCopy: addon.executeCopy,
     addDiff: addon.addDiff,
     mapFile: addon.mapFile,
+    readFile: async (path: string, maxBytes: number) => {
+      const { bytes, sha256 } = await addon.readFileAsync(path, maxBytes);
+      return { bytes, sha256: sha256 ?? new Uint8Array(createHash('sha256').update(bytes).digest()) };
+    },
+    allocBytes: addon.allocBytes,
   });
 }
 
@@ -63,18 +69,18 @@ let warned = false;
 
 function choose(): Chosen {
   if (envFlag(process.env.PFSC_NO_NATIVE)) {
-    return { kernels: jsKernels, info: { engine: 'js', simd: 'none', reason: 'PFSC_NO_NATIVE is set' } };
+    return { kernels: jsKernels, info: { engine: 'js', simd: 'none', reason: 'PFSC_NO_NATIVE is set', sha256: 'js' } };
   }
   const loaded = loadNative();
   if (loaded.addon === undefined) {
-    return { kernels: jsKernels, info: { engine: 'js', simd: 'none', reason: loaded.reason } };
+    return { kernels: jsKernels, info: { engine: 'js', simd: 'none', reason: loaded.reason, sha256: 'js' } };
   }
   const addon = loaded.addon;
   const cap = process.env.PFSC_NATIVE_SIMD;
   const simd = cap !== undefined && (SIMD_LEVELS as readonly string[]).includes(cap) ? addon.setSimd(cap as SimdLevel) : addon.setSimd('avx512');
   return {
     kernels: nativeKernels(addon),
-    info: { engine: 'native', simd, cpuSimd: addon.cpuSimd(), addonVersion: addon.version },
+    info: { engine: 'native', simd, cpuSimd: addon.cpuSimd(), addonVersion: addon.version, sha256: addon.haveSha256 ? 'native' : 'js' },
     addon,
   };
 }

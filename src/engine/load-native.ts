@@ -13,7 +13,7 @@ import type { KgramArrays, SimdLevel } from './types.js';
  * The version of the contract between this code and the addon (function names, argument
  * order, results). An addon built from other sources reports another one and is not used.
  */
-export const NATIVE_API = 4;
+export const NATIVE_API = 5;
 
 /** What the addon exports (native/src/module.cc). */
 export interface NativeAddon {
@@ -39,6 +39,13 @@ export interface NativeAddon {
   executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void;
   addDiff(out: Uint8Array, outPos: number, diff: Uint8Array, diffPos: number, len: number): void;
   mapFile(path: string): ArrayBuffer;
+  /** The file and, when the host's OpenSSL was found, its SHA-256 (native/src/read_file.h). */
+  readFileAsync(path: string, maxBytes: number): Promise<{ bytes: Uint8Array; sha256?: Uint8Array }>;
+  /** SHA-256 of buf[start, end), or undefined without the host's OpenSSL. */
+  sha256(buf: Uint8Array, start: number, end: number): Uint8Array | undefined;
+  /** Whether the addon found SHA-256 in the host's OpenSSL. */
+  haveSha256: boolean;
+  allocBytes(length: number): Uint8Array;
 }
 
 export type NativeLoad = { addon: NativeAddon; reason?: undefined } | { addon?: undefined; reason: string };

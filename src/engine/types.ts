@@ -92,6 +92,21 @@ export interface Kernels {
    * memory (JS). The file must not be truncated while the buffer is in use.
    */
   mapFile(path: string): ArrayBuffer;
+  /**
+   * A whole regular file and its SHA-256, read off the JavaScript thread where the engine
+   * can (native: an AsyncWorker hashing as it reads, into huge-page memory). Rejects with an
+   * Error whose code is the errno name (ENOENT, EACCES, ...), ENOTREG (not a regular file),
+   * EFBIG (more than maxBytes), or ESHRINK / EGROW (the file changed size while read).
+   */
+  readFile(path: string, maxBytes: number): Promise<FileContents>;
+  /** A zero-filled array of length bytes (native: on huge pages when large, fewer page faults). */
+  allocBytes(length: number): Uint8Array;
+}
+
+/** What readFile gives: the bytes and their SHA-256 (32 bytes). */
+export interface FileContents {
+  bytes: Uint8Array;
+  sha256: Uint8Array;
 }
 
 /** FNV-1a 64 offset basis: the state before any byte. */
@@ -112,4 +127,9 @@ export interface EngineInfo {
   addonVersion?: string;
   /** Why the native engine is not in use, when it is not. */
   reason?: string;
+  /**
+   * Where readFile hashes: 'native' on the addon's worker thread (the host Node's OpenSSL,
+   * found at run time), 'js' on the JavaScript thread.
+   */
+  sha256: 'native' | 'js';
 }

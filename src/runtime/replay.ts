@@ -14,6 +14,7 @@ import type { ByteSource } from '../format/source.js';
 import { OP_LITERAL, type BlockPlan, type PbbHeader } from '../format/types.js';
 import { checkBlobMatches } from './check.js';
 import { executeBlock } from './execute.js';
+import { engine } from '../engine/index.js';
 import type { TransformDefinition } from './plugin-transforms.js';
 
 export interface ReplayProgress {
@@ -62,7 +63,8 @@ export async function replayToSink(
   let done = 0;
   opts.onProgress?.({ phase: 'replay', done: 0, total });
   for await (const block of readBlocks(input, header, headerLength, opts.limits, dictionarySource(blob))) {
-    const out = new Uint8Array(block.plan.outLength);
+    // Zero-filled, on huge pages where the engine can (fewer page faults than a fresh array).
+    const out = engine().allocBytes(block.plan.outLength);
     if (blob.prepare) await prepareCopies(blob, block.plan);
     executeBlock(block.plan, blob, out, { block: block.index, outputStart: block.outputStart, transforms: opts.transforms });
     // The sink's write (a file's, on libuv's pool) goes on while the block is hashed.

@@ -64,6 +64,8 @@ describe('parameters', () => {
   it('are canonical: any other form is PFSC_MANIFEST_INVALID', () => {
     const good = bankParams('bank 1 "a%b"\n');
     expect(good.text00).toBe('bank 1 "a%25b"%0a');
+    // Read once first: texts already checked are remembered, and that must not let a bad form through.
+    expect(bankTextFromParams(good)).toBe('bank 1 "a%b"\n');
     const withText = (t: string): BankParams => ({ sha256: sha(Buffer.from(t.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))), 'latin1')), text00: t });
     const bad: [BankParams, RegExp][] = [
       [{ ...good, text00: 'bank 1 "a%25b"%0A' }, /params\.text00 holds a "%" not followed by two lowercase hex digits/],

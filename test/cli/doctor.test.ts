@@ -26,7 +26,7 @@ describe('pfsc doctor', () => {
 
   it('reports the JavaScript engine and why when PFSC_NO_NATIVE=1', () => {
     const r = doctor([], join(tmp, 'a'), { PFSC_NO_NATIVE: '1' });
-    expect(r.engine).toEqual({ engine: 'js', simd: 'none', reason: 'PFSC_NO_NATIVE is set' });
+    expect(r.engine).toEqual({ engine: 'js', simd: 'none', reason: 'PFSC_NO_NATIVE is set', sha256: 'js' });
     expect(r.node).toBe(process.version);
     expect(r.pfsc).toMatch(/^\d+\.\d+\.\d+/);
     expect(typeof r.zstd).toBe('boolean');
@@ -37,6 +37,7 @@ describe('pfsc doctor', () => {
     expect(r.engine.engine).toBe('native');
     expect(['scalar', 'avx2', 'avx512']).toContain(r.engine.simd);
     expect(r.engine.addonVersion).toBe(r.pfsc);
+    expect(['native', 'js']).toContain(r.engine.sha256);
     expect(doctor([], join(tmp, 'a'), { PFSC_NATIVE_SIMD: 'scalar' }).engine).toMatchObject({ engine: 'native', simd: 'scalar', cpuSimd: r.engine.simd });
   });
 
@@ -54,6 +55,7 @@ describe('pfsc doctor', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^engine +JavaScript \(PFSC_NO_NATIVE is set\)$/m);
     expect(r.stdout).toMatch(/^node +v\d+/m);
+    expect(r.stdout).toMatch(/^file digests +SHA-256 on the JavaScript thread$/m);
     expect(r.stdout).toMatch(/^cache +.*\(not created yet; the first build creates it\)$/m);
     const bad = runCli(['doctor', '--nope'], { home: join(tmp, 'b') });
     expect(bad.status).toBe(2);

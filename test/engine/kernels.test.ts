@@ -2,6 +2,7 @@
  * Parity of the kernels: the same cases on the JS twins and on the native addon at every
  * SIMD level, each checked against a plain reference written here (and published values).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -393,6 +394,45 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('readFile gives the bytes and SHA-256 of files around its 1 MiB chunks, and coded errors', async () => {
+    v.use();
+    const dir = mkdtempSync(join(tmpdir(), 'pfsc-read-'));
+    try {
+      const rand = mulberry32(37);
+      for (const n of [0, 1, 15, 64, 4097, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5]) {
+        const data = randomBytes(rand, n);
+        const file = join(dir, `f${n}.bin`);
+        writeFileSync(file, data);
+        const got = await k.readFile(file, n);
+        expect(Buffer.compare(got.bytes, data), `bytes of ${n}`).toBe(0);
+        expect(Buffer.from(got.sha256).toString('hex'), `sha256 of ${n}`).toBe(createHash('sha256').update(data).digest('hex'));
+      }
+      // Published value: SHA-256("abc").
+      writeFileSync(join(dir, 'abc'), 'abc');
+      expect(Buffer.from((await k.readFile(join(dir, 'abc'), 3)).sha256).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+      await expect(k.readFile(join(dir, 'missing.bin'), 10)).rejects.toMatchObject({ code: 'ENOENT' });
+      await expect(k.readFile(dir, 10)).rejects.toMatchObject({ code: 'ENOTREG' });
+      await expect(k.readFile(join(dir, 'abc'), 2)).rejects.toMatchObject({ code: 'EFBIG' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('allocBytes gives zero-filled arrays of every size, small and huge-page sized', () => {
+    v.use();
+    for (const n of [0, 1, 4095, 4096, (2 << 20) - 1, 2 << 20, (2 << 20) + 1, 9_000_001]) {
+      const a = k.allocBytes(n);
+      expect(a).toBeInstanceOf(Uint8Array);
+      expect(a.length).toBe(n);
+      expect(a.findIndex((b) => b !== 0), `allocBytes(${n}) has a nonzero byte`).toBe(-1);
+      if (n > 0) {
+        a[n - 1] = 7;
+        expect(a[n - 1]).toBe(7);
+      }
+    }
+    expect(() => k.allocBytes(-1)).toThrow(RangeError);
   });
 
   it('addDiff adds differences mod 256 at every size and alignment, also within one buffer', () => {

@@ -6,6 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { engine } from '../../engine/index.js';
 import { PfscError } from '../../errors.js';
 import type { BankGenerator, BankParams } from '../types.js';
 
@@ -41,8 +43,57 @@ export async function refFileSize(path: string): Promise<number> {
   return st.size;
 }
 
+/** A ref read whole: its bytes (a Buffer over them) and hex SHA-256. */
+interface WholeRef {
+  size: number;
+  sha256: string;
+  bytes: Buffer;
+}
+
+/** Reads a whole ref through the engine (off the JavaScript thread where it can). */
+async function readWholeRef(path: string): Promise<WholeRef> {
+  await refFileSize(path);
+  let got;
+  try {
+    got = await engine().readFile(path, MAX_REF_SIZE);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    if (code === 'ENOTREG') throw new PfscError('PFSC_REF_UNREADABLE', `ref ${path} is not a regular file`, { cause: e });
+    if (code === 'EFBIG') throw new PfscError('PFSC_REF_TOO_LARGE', `ref ${path} has more than ${MAX_REF_SIZE} bytes; refs may have at most ${MAX_REF_SIZE}`, { cause: e });
+    if (code === 'ESHRINK') throw new PfscError('PFSC_REF_UNREADABLE', `ref ${path} shrank while being read`, { cause: e });
+    if (code === 'EGROW') throw new PfscError('PFSC_REF_UNREADABLE', `ref ${path} grew while being read`, { cause: e });
+    throw new PfscError('PFSC_REF_UNREADABLE', `cannot read ref ${path}: ${code}`, { cause: e });
+  }
+  const { bytes, sha256 } = got;
+  return { size: bytes.length, sha256: Buffer.from(sha256).toString('hex'), bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+/** Reads started ahead by prefetchRefs, by resolved path, until readRefFile takes them. */
+const prefetched = new Map<string, Promise<WholeRef>>();
+
 /**
- * Reads a ref file (whole, or only hashing it when `keep` is false), streaming in chunks.
+ * Starts reading (and hashing) these refs now, so that the work overlaps whatever the caller
+ * does before it opens the blob (loading modules, reading the blueprint's header, resolving
+ * the manifest). readRefFile takes a started read instead of reading again; a failed read
+ * fails there, with its usual error. The returned function forgets the reads not taken.
+ */
+export function prefetchRefs(paths: readonly string[]): () => void {
+  const started: string[] = [];
+  for (const p of paths) {
+    const key = resolvePath(p);
+    if (prefetched.has(key)) continue;
+    const job = readWholeRef(p);
+    job.catch(() => undefined); // reported by readRefFile when it takes the read
+    prefetched.set(key, job);
+    started.push(key);
+  }
+  return () => {
+    for (const key of started) prefetched.delete(key);
+  };
+}
+
+/**
+ * Reads a ref file (whole, or only hashing it when `keep` is false, streaming in chunks).
  * Returns its size, its hex SHA-256 and, when kept, its bytes.
  */
 export async function readRefFile(
@@ -50,10 +101,22 @@ export async function readRefFile(
   keep: boolean,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ size: number; sha256: string; bytes?: Buffer }> {
+  const key = resolvePath(path);
+  const early = prefetched.get(key);
+  if (early !== undefined || keep) {
+    prefetched.delete(key);
+    const r = await (early ?? readWholeRef(path));
+    onProgress?.(r.size, r.size);
+    return keep ? r : { size: r.size, sha256: r.sha256 };
+  }
+  return hashRefFile(path, onProgress);
+}
+
+/** Streams a ref file through SHA-256 without keeping it. */
+async function hashRefFile(path: string, onProgress?: (done: number, total: number) => void): Promise<{ size: number; sha256: string }> {
   const size = await refFileSize(path);
   const hash = createHash('sha256');
-  const bytes = keep ? Buffer.allocUnsafe(size) : undefined;
-  const scratch = keep ? undefined : Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(size, 1)));
+  const scratch = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(size, 1)));
   let fh;
   try {
     fh = await open(path, 'r');
@@ -64,13 +127,11 @@ export async function readRefFile(
     let pos = 0;
     while (pos < size) {
       const want = Math.min(READ_CHUNK, size - pos);
-      const target = bytes ?? (scratch as Buffer);
-      const at = bytes ? pos : 0;
-      const { bytesRead } = await fh.read(target, at, want, pos);
+      const { bytesRead } = await fh.read(scratch, 0, want, pos);
       if (bytesRead === 0) {
         throw new PfscError('PFSC_REF_UNREADABLE', `ref ${path} shrank while being read (${pos} of ${size} bytes)`);
       }
-      hash.update(target.subarray(at, at + bytesRead));
+      hash.update(scratch.subarray(0, bytesRead));
       pos += bytesRead;
       onProgress?.(pos, size);
     }
@@ -82,5 +143,5 @@ export async function readRefFile(
   } finally {
     await fh.close();
   }
-  return bytes ? { size, sha256: hash.digest('hex'), bytes } : { size, sha256: hash.digest('hex') };
+  return { size, sha256: hash.digest('hex') };
 }

@@ -19,6 +19,7 @@ import {
   type CommonOptions,
 } from '../options.js';
 import { buildOutputFor, checkInput, checkOutput, checkRefs, STDIO } from '../paths.js';
+import { prefetchRefsFor } from '../prefetch.js';
 import { progressFor } from '../progress.js';
 
 interface BuildCliOptions extends CommonOptions {
@@ -68,6 +69,7 @@ async function runBuild(ctx: CliContext, input: string, opts: BuildCliOptions): 
   await checkInput(input);
   await checkRefs(opts.ref ?? []);
   await checkOutput(output, { force: opts.force, input });
+  prefetchRefsFor(opts);
 
   const { api, ext } = await loadApiWith(ctx, opts);
   const progress = progressFor(ctx.io.stderr, opts.quiet);

@@ -1,6 +1,7 @@
 /**
  * pfsc doctor: what this installation runs on. The engine (native or JavaScript, and why),
- * its SIMD level, the Node and addon versions, whether zstd-napi loads, and the cache
+ * its SIMD level, the Node and addon versions, where files read whole are hashed, whether
+ * zstd-napi loads, and the cache
  * folder: where it is, whether it exists and is writable, and whether the blob is in it.
  */
 import { Command } from 'commander';
@@ -29,6 +30,7 @@ export function renderDoctor(r: DoctorReport): string {
     ['node', `${r.node} (${r.platform} ${r.arch})`],
     ['engine', engine],
     ['addon', e.addonVersion ?? 'not loaded'],
+    ['file digests', e.sha256 === 'native' ? "SHA-256 on the addon's thread, as files are read (the host Node's OpenSSL)" : 'SHA-256 on the JavaScript thread'],
     ['zstd-napi', r.zstd ? 'available' : 'not available (spills are coded with LZMA2 only)'],
     ['cache', cache],
     [`blob (${r.cache.profile})`, r.cache.blobCached ? 'cached' : 'not cached (the next build makes it; or run `pfsc blob build`)'],

@@ -18,6 +18,7 @@ import {
   type CommonOptions,
 } from '../options.js';
 import { checkInput, checkOutput, checkRefs, replayOutputFor, STDIO } from '../paths.js';
+import { prefetchRefsFor } from '../prefetch.js';
 import { progressFor } from '../progress.js';
 
 interface ReplayCliOptions extends CommonOptions {
@@ -66,6 +67,7 @@ async function runReplay(ctx: CliContext, input: string, opts: ReplayCliOptions)
   await checkInput(input, 'blueprint');
   await checkRefs(opts.ref ?? []);
   await checkOutput(output, { force: opts.force, input });
+  prefetchRefsFor(opts);
 
   const { api, ext } = await loadApiWith(ctx, opts, { transformsFirst: true });
   const progress = progressFor(ctx.io.stderr, opts.quiet);

@@ -7,6 +7,7 @@ import { addDiff, executeCopy } from './copy.js';
 import { fnv1a64 } from './fnv.js';
 import { buildKgramTable } from './kgram.js';
 import { mapFile } from './map-file.js';
+import { readFile } from './read-file.js';
 import { matchBackward, matchForward } from './match.js';
 import { addInPlace, xorInPlace } from './transforms.js';
 
@@ -27,4 +28,6 @@ export const jsKernels: Kernels = Object.freeze({
   executeCopy,
   addDiff,
   mapFile,
+  readFile,
+  allocBytes: (length: number) => new Uint8Array(length),
 });
