@@ -2,7 +2,8 @@
 // The native engine against the JavaScript one, side by side in one run, on the dev corpus:
 //
 //   1. whole processes: `pfsc build` and `pfsc replay` of a warm pair (cache ready: the blob,
-//      its index and the ref's index), and `pfsc build` with the ref's index not cached
+//      its index and the ref's index; replay into a new file, and with -f over the last
+//      output), and `pfsc build` with the ref's index not cached
 //      (PFSC_REF_INDEX_CACHE=0: a ref seen for the first time), each engine, against
 //      `node -e 0` measured in the same run; medians of N runs, interleaved so load on the
 //      machine hits both alike;
@@ -142,7 +143,14 @@ function run(cmd, argv, env) {
 }
 
 const buildArgs = ['build', warm.input, '-o', pbb, '-f', '-q', '--ref', warm.ref];
-const replayArgs = ['replay', pbb, '-o', path.join(work, 'warm.out'), '-f', '-q', '--ref', warm.ref];
+const replayOut = path.join(work, 'warm.out');
+// -f over the previous output: on ext4 the rename that replaces a file flushes the new one
+// (auto_da_alloc), about 12 ms for these 9 MB; replaying into a new file does not.
+const replayArgs = ['replay', pbb, '-o', replayOut, '-f', '-q', '--ref', warm.ref];
+const replayNew = () => {
+  rmSync(replayOut, { force: true });
+  return ['replay', pbb, '-o', replayOut, '-q', '--ref', warm.ref];
+};
 console.log(`engines: native vs JavaScript on ${warm.name} (${(statSync(warm.input).size / MB).toFixed(2)} MB) and ${cold.name}; ${RUNS} runs each; PFSC_HOME=${HOME}`);
 // Untimed: fill the cache (blob, base index, the ref's index) and check both engines agree.
 run(process.execPath, [PFSC, ...buildArgs], envOf('native'));
@@ -160,13 +168,27 @@ for (const e of ['native', 'js']) {
   }
 }
 
-const whole = { 'node -e 0': [], 'build native': [], 'build js': [], 'build-noref native': [], 'build-noref js': [], 'replay native': [], 'replay js': [] };
+const whole = { 'node -e 0': [], 'build native': [], 'build js': [], 'build-noref native': [], 'build-noref js': [], 'replay native': [], 'replay js': [], 'replay-over native': [], 'replay-over js': [] };
 const noRefCache = (e) => ({ ...envOf(e), PFSC_REF_INDEX_CACHE: '0' });
 for (let i = 0; i < RUNS; i++) {
   whole['node -e 0'].push(run(process.execPath, ['-e', '0'], process.env).ms);
   for (const e of ['native', 'js']) whole[`build ${e}`].push(run(process.execPath, [PFSC, ...buildArgs], envOf(e)).ms);
   for (const e of ['native', 'js']) whole[`build-noref ${e}`].push(run(process.execPath, [PFSC, ...buildArgs], noRefCache(e)).ms);
-  for (const e of ['native', 'js']) whole[`replay ${e}`].push(run(process.execPath, [PFSC, ...replayArgs], envOf(e)).ms);
+  for (const e of ['native', 'js']) whole[`replay ${e}`].push(run(process.execPath, [PFSC, ...replayNew()], envOf(e)).ms);
+  for (const e of ['native', 'js']) whole[`replay-over ${e}`].push(run(process.execPath, [PFSC, ...replayArgs], envOf(e)).ms);
+}
+// Node reads NODE_EXTRA_CA_CERTS at start-up, before any of pfsc runs: where it is set, every
+// process above paid for it. Say how much, so the figures can be read against a plain start.
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const plainEnv = { ...process.env };
+  delete plainEnv.NODE_EXTRA_CA_CERTS;
+  const plain = [];
+  for (let i = 0; i < RUNS; i++) plain.push(run(process.execPath, ['-e', '0'], plainEnv).ms);
+  console.log(
+    `\nnote: NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}); Node loads it at start-up: ` +
+      `node -e 0 takes ${median(whole['node -e 0']).toFixed(0)} ms with it, ${median(plain).toFixed(0)} ms without ` +
+      '(run `env -u NODE_EXTRA_CA_CERTS node bench/engines.js` for figures without it)',
+  );
 }
 const med = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, median(v)]));
 console.log('\nwhole process (median ms of interleaved runs; the cache holds the blob, its index and, but where said, the ref\'s index)');
@@ -175,8 +197,12 @@ console.log(
     [{ title: 'command' }, { title: 'native ms', align: 'r' }, { title: 'js ms', align: 'r' }, { title: 'js ÷ native', align: 'r' }, { title: 'native − node -e 0', align: 'r' }],
     [
       ['node -e 0', med['node -e 0'].toFixed(0), '', '', ''],
-      ...['build', 'build-noref', 'replay'].map((c) => [
-        c === 'build-noref' ? 'pfsc build, ref index not cached' : `pfsc ${c} ${warm.name.split('/').pop()}`,
+      ...['build', 'build-noref', 'replay', 'replay-over'].map((c) => [
+        c === 'build-noref'
+          ? 'pfsc build, ref index not cached'
+          : c === 'replay-over'
+            ? 'pfsc replay -f over the last output'
+            : `pfsc ${c} ${warm.name.split('/').pop()}${c === 'replay' ? ' (a new file)' : ''}`,
         med[`${c} native`].toFixed(0),
         med[`${c} js`].toFixed(0),
         (med[`${c} js`] / med[`${c} native`]).toFixed(2),
