@@ -70,7 +70,7 @@ function pfsc(args, env) {
 }
 
 if (spawnSync('zstd', ['--version']).status !== 0) fail('zstd is not on the PATH (apt-get install zstd)');
-if (!existsSync(DIST_BANKS) || !existsSync(path.join(REPO, 'dist', 'cli', 'main.js'))) fail('dist/ is missing; run npm run build');
+if (!existsSync(DIST_BANKS) || !existsSync(path.join(REPO, 'dist', 'cli', 'main.cjs'))) fail('dist/ is missing; run npm run build');
 const { compileBank } = await import(DIST_BANKS);
 
 const corpus = ensureCorpus(opt.corpus);

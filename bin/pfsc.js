@@ -1,19 +1,84 @@
 #!/usr/bin/env node
-// The pfsc command. The program itself is compiled from src/ into dist/ and bundled into
-// dist/cli/ (scripts/bundle-cli.js) by `npm install` (the prepare script) or `npm run build`.
-import { existsSync } from 'node:fs';
+// The pfsc command. The program is compiled from src/ into dist/ and bundled into one script,
+// dist/cli/main.cjs (scripts/bundle-cli.js), by `npm install` (the prepare script) or
+// `npm run build`. This file compiles that script with a V8 code cache: compiling the
+// command's code was the largest part of its start-up, and Node 20 caches no compiled code
+// for ES modules. The cache is kept in pfsc's cache folder, one file per script version,
+// Node version and architecture, written after a run that found none (or one V8 refused).
+// PFSC_CODE_CACHE=0 turns it off.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const bundle = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
 
-if (!existsSync(fileURLToPath(entry))) {
+let source;
+try {
+  source = readFileSync(bundle, 'utf8');
+} catch {
   const root = fileURLToPath(new URL('..', import.meta.url));
   process.stderr.write(
-    `pfsc: cannot start: ${fileURLToPath(entry)} is missing, so pfsc has not been built.\n` +
+    `pfsc: cannot start: ${bundle} is missing, so pfsc has not been built.\n` +
       `hint: run \`npm install\` (or \`npm run build\`) in ${root}, then try again.\n`,
   );
   process.exit(1);
 }
 
-const { main } = await import(entry.href);
-await main(process.argv);
+/**
+ * pfsc's cache folder, by the rules of resolvePfscHome (src/blob/cache.ts). Only the user's
+ * own folder: V8 runs the code a cache file holds.
+ */
+function cacheHome() {
+  const env = process.env.PFSC_HOME;
+  if (env !== undefined && env !== '') return resolve(env);
+  const xdg = process.env.XDG_CACHE_HOME;
+  if (xdg !== undefined && xdg !== '' && isAbsolute(xdg)) return join(xdg, 'pfsc');
+  return join(homedir(), '.cache', 'pfsc');
+}
+
+const useCache = process.env.PFSC_CODE_CACHE !== '0';
+const cacheDir = join(cacheHome(), 'code-cache');
+// V8 checks a cache's V8 version and flags, and the length of the source, not its text:
+// the file name carries the script's digest, so a cache is only ever offered to its script.
+const cacheName = `cli-${createHash('sha256').update(source).digest('hex').slice(0, 32)}-${process.version}-${process.arch}.v8`;
+const cacheFile = join(cacheDir, cacheName);
+
+let cachedData;
+if (useCache) {
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // None yet: this run writes it.
+  }
+}
+
+// The CommonJS wrapper, on the script's first line so its line numbers stay the bundle's.
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+const cjsModule = { exports: {} };
+// A script has no import() in Node 20: lend it this module's (src/cli/dynamic-import.ts).
+globalThis[Symbol.for('pfsc.cli.import')] = (specifier) => import(specifier);
+script.runInThisContext()(cjsModule.exports, createRequire(bundle), cjsModule, bundle, dirname(bundle));
+
+if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
+  // At exit the cache also holds the functions this run compiled. A folder that cannot be
+  // written just means no cache; older caches of this folder are removed.
+  process.once('exit', () => {
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      const tmp = join(cacheDir, `.${cacheName}.${process.pid}.tmp`);
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+      for (const f of readdirSync(cacheDir)) {
+        if (f !== cacheName && /^cli-[0-9a-f]{32}-.*\.v8$/.test(f)) rmSync(join(cacheDir, f), { force: true });
+      }
+    } catch {
+      // Not writable here: the next run compiles again.
+    }
+  });
+}
+
+await cjsModule.exports.main(process.argv);

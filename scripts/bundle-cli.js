@@ -1,50 +1,89 @@
 #!/usr/bin/env node
-// Bundles the pfsc command (dist/src/cli/main.js, compiled by tsc) into dist/cli/: a few
-// chunks instead of about a hundred modules. Node 20 has no compile cache, and resolving,
-// reading and linking each ES module costs: bundled, `pfsc build` of a 9 MB pair started
-// about 80 ms sooner (median of 9 runs, 564 against 644 ms) and `pfsc replay` 20-30 ms.
-// Entry points the CLI loads on demand (the API per command, the bank language, the pCPU
-// worker) stay separate chunks, so each command still loads only what it runs. Packages in
-// node_modules are left as imports, but for commander: every command loads it, and Node
-// loaded it as a CommonJS package through the ES module loader in about 20 ms; bundled, the
-// import of main.js took 30 instead of 45 ms. The library (dist/src/index.js) is not bundled: plugins
-// and programs import it as tsc wrote it.
+// Bundles the pfsc command (dist/src/cli/main.js, compiled by tsc) into dist/cli/:
+//
+//   main.cjs   the whole command as one CommonJS script. bin/pfsc.js compiles it with a V8
+//              code cache (Node 20 has no compile cache for ES modules, and compiling the
+//              command's code was the largest part of its start-up): `pfsc replay` of a
+//              9 MB pair took 160 instead of 202 ms, `pfsc build` 428 instead of 483 ms
+//              (medians of 20 interleaved runs against the earlier ES module chunks).
+//              Code the command loads on demand (the API per command, the bank language)
+//              is evaluated on first use, as the chunks were loaded on first use.
+//   worker.js  the pCPU worker (parallel-lanes.ts starts it from new URL('./worker.js',
+//              import.meta.url)), an ES module with its chunks.
+//
+// Packages in node_modules are left as require()s, but for commander (every command loads
+// it; Node loaded it as a CommonJS package in about 20 ms) and chevrotain: a script cannot
+// import an ES module package, so the bank language's parser gets chevrotain's single-file
+// build bundled in (src/runtime/pcpu/chevrotain.ts loads the same file in the library).
+// pfsc's own modules are treated as side-effect free: a module whose exports nothing uses
+// is left out (the default plugins import the library entry point 'pfsc', which would
+// otherwise pull in every module it re-exports). The library (dist/src/index.js) is not
+// bundled: plugins and programs import it as tsc wrote it.
 //
 //   node scripts/bundle-cli.js      (npm run build runs it after tsc)
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.join(ROOT, 'dist', 'cli');
-const entries = {
-  main: path.join(ROOT, 'dist', 'src', 'cli', 'main.js'),
-  // parallel-lanes.ts starts workers from new URL('./worker.js', import.meta.url).
-  worker: path.join(ROOT, 'dist', 'src', 'runtime', 'pcpu', 'worker.js'),
-};
-for (const [name, file] of Object.entries(entries)) {
+const DIST = path.join(ROOT, 'dist');
+const OUT = path.join(DIST, 'cli');
+const MAIN = path.join(DIST, 'src', 'cli', 'main.js');
+const WORKER = path.join(DIST, 'src', 'runtime', 'pcpu', 'worker.js');
+const CHEVROTAIN_SHIM = path.join(DIST, 'src', 'runtime', 'pcpu', 'chevrotain.js');
+
+for (const [name, file] of [['main', MAIN], ['worker', WORKER]]) {
   if (!existsSync(file)) {
     console.error(`bundle-cli: ${path.relative(ROOT, file)} (${name}) is missing; run tsc first (npm run build)`);
     process.exit(1);
   }
 }
-rmSync(OUT, { recursive: true, force: true });
-const bundle = await rolldown({
-  input: entries,
+
+/** chevrotain's single-file build, beside its main entry (lib/src/api.js -> lib/chevrotain.mjs). */
+function chevrotainFile() {
+  const main = createRequire(import.meta.url).resolve('chevrotain');
+  const single = path.join(path.dirname(main), '..', 'chevrotain.mjs');
+  return existsSync(single) ? single : main;
+}
+
+const shared = {
   // The default plugins (plugins/) import the package by its name, as third-party plugins
   // do: inside the command that is the bundle itself, not a second copy of the library.
-  resolve: { alias: { pfsc: path.join(ROOT, 'dist', 'src', 'index.js') } },
-  // Other bare specifiers are packages (node_modules) or Node's own modules: left as imports
-  // (commander aside, see above).
-  external: (id) => id !== 'pfsc' && id !== 'commander' && !id.startsWith('.') && !path.isAbsolute(id),
-  // pfsc's own modules do nothing when imported but define things, so a chunk that uses none
-  // of a module's exports need not load it. Without this, the default plugins' import of the
-  // library entry point ('pfsc') pulled every module it re-exports into each build, the
-  // pCPU parser and chevrotain (0.35 MB) among them.
-  treeshake: { moduleSideEffects: (id, external) => external || !id.startsWith(path.join(ROOT, 'dist') + path.sep) },
+  resolve: { alias: { pfsc: path.join(DIST, 'src', 'index.js') } },
+  treeshake: { moduleSideEffects: (id, external) => external || !id.startsWith(DIST + path.sep) },
   platform: 'node',
   logLevel: 'warn',
+};
+const isPackage = (id) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('\0');
+
+rmSync(OUT, { recursive: true, force: true });
+
+// The command: one script, chevrotain imported statically instead of by top-level await.
+const CHEVROTAIN = '\0pfsc-chevrotain';
+const command = await rolldown({
+  ...shared,
+  input: { main: MAIN },
+  external: (id) => isPackage(id) && id !== 'pfsc' && id !== 'commander',
+  plugins: [
+    {
+      name: 'pfsc-chevrotain-static',
+      resolveId(id, importer) {
+        if (importer !== undefined && id.startsWith('.') && path.resolve(path.dirname(importer), id) === CHEVROTAIN_SHIM) return CHEVROTAIN;
+        return null;
+      },
+      load(id) {
+        if (id !== CHEVROTAIN) return null;
+        return `import * as chevrotain from ${JSON.stringify(chevrotainFile())};\nexport { chevrotain };\n`;
+      },
+    },
+  ],
 });
-await bundle.write({ dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true });
-await bundle.close();
+await command.write({ dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true });
+await command.close();
+
+// The pCPU worker: an ES module, as Worker starts it.
+const worker = await rolldown({ ...shared, input: { worker: WORKER }, external: (id) => isPackage(id) && id !== 'pfsc' });
+await worker.write({ dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'worker-[name]-[hash].js', sourcemap: true });
+await worker.close();

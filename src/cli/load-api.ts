@@ -18,6 +18,7 @@ import type { PfscPlugin } from '../compiler/types.js';
 import type { ManifestChecker } from './manifest-file.js';
 import { PfscError } from '../errors.js';
 import { debugEnabled, type CliContext } from './context.js';
+import { importAtRunTime } from './dynamic-import.js';
 
 export interface Api {
   build: typeof build;
@@ -53,12 +54,9 @@ export async function loadApi(): Promise<Api> {
   return api;
 }
 
-/**
- * Imports a module by a computed specifier, at run time: the bundler cannot follow it, so
- * 'pfsc' stays the package (resolved by Node through the package's own name) rather than
- * a second copy inside the bundle.
- */
-const importAtRunTime = (specifier: string): Promise<unknown> => import(specifier);
+// importAtRunTime imports by a computed specifier, which the bundler cannot follow: 'pfsc'
+// stays the package (resolved by Node through the package's own name) rather than a second
+// copy inside the bundle.
 
 /** The package entry point, as far as the CLI uses it. */
 type Library = Api & ManifestChecker;

@@ -20,6 +20,7 @@ import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PfscPlugin } from '../compiler/types.js';
 import { ERROR_CODES, PfscError } from '../errors.js';
+import { importAtRunTime } from './dynamic-import.js';
 
 const CONDITIONS = ['node', 'import', 'default'];
 
@@ -279,7 +280,7 @@ export async function pluginsFromModule(ns: Record<string, unknown>, spec: strin
 }
 
 /** Imports a module by URL at run time (not bundled). */
-const importUrl = (url: string): Promise<Record<string, unknown>> => import(url) as Promise<Record<string, unknown>>;
+const importUrl = (url: string): Promise<Record<string, unknown>> => importAtRunTime(url) as Promise<Record<string, unknown>>;
 
 /**
  * Loads every --plugin module, in order, and returns their plugins in order. Every MODULE is

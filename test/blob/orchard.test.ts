@@ -216,7 +216,7 @@ describe('blob info', () => {
 
 describe('from the built package', () => {
   const cli = join(ROOT, 'bin', 'pfsc.js');
-  const built = existsSync(join(ROOT, 'dist', 'cli', 'main.js')) && existsSync(join(ROOT, 'dist', 'src', 'blob', 'orchard', 'families.js'));
+  const built = existsSync(join(ROOT, 'dist', 'cli', 'main.cjs')) && existsSync(join(ROOT, 'dist', 'src', 'blob', 'orchard', 'families.js'));
   const run = (args: string[], home: string) => spawnSync(process.execPath, [cli, ...args], { cwd: tempDir(), env: { ...process.env, PFSC_HOME: home }, encoding: 'utf8' });
 
   it.skipIf(!built)('dist/src finds the files in src/blob/orchard', async () => {

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, makeTemp } from './harness.js';
+import { BIN, makeTemp, runCli } from './harness.js';
 
 const dir = makeTemp('bin');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,5 +24,54 @@ describe('bin/pfsc.js', () => {
     expect(r.stderr).toContain('npm run build');
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toBe('');
+  });
+
+  describe('the code cache', () => {
+    const cacheFiles = (home: string): string[] =>
+      existsSync(join(home, 'code-cache')) ? readdirSync(join(home, 'code-cache')).filter((f) => f.endsWith('.v8')) : [];
+
+    it('is written by the first run into the cache folder, then used; a damaged one is replaced', () => {
+      const home = join(dir, 'cc-home');
+      const first = runCli(['--version'], { home });
+      expect(first.status, first.stderr).toBe(0);
+      const files = cacheFiles(home);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(new RegExp(`^cli-[0-9a-f]{32}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8$`));
+      const file = join(home, 'code-cache', files[0]!);
+      const written = readFileSync(file);
+      expect(written.length).toBeGreaterThan(1000);
+      // Used, not rewritten: the same bytes after a second run.
+      const again = runCli(['--version'], { home });
+      expect(again.stdout).toBe(first.stdout);
+      expect(Buffer.compare(readFileSync(file), written)).toBe(0);
+      // Garbage in the file: V8 refuses it, the command still works and writes a good one.
+      writeFileSync(file, Buffer.alloc(written.length, 0x5a));
+      const damaged = runCli(['--version'], { home });
+      expect(damaged.status, damaged.stderr).toBe(0);
+      expect(damaged.stdout).toBe(first.stdout);
+      expect(damaged.stderr).toBe('');
+      expect(readFileSync(file).equals(Buffer.alloc(written.length, 0x5a))).toBe(false);
+      // A cache of another script version is removed when a new one is written.
+      const stale = join(home, 'code-cache', `cli-${'0'.repeat(32)}-v0.0.0-${process.arch}.v8`);
+      writeFileSync(stale, 'old');
+      rmSync(file);
+      expect(runCli(['--version'], { home }).status).toBe(0);
+      expect(existsSync(stale)).toBe(false);
+      expect(cacheFiles(home)).toEqual(files);
+    });
+
+    it('is neither read nor written with PFSC_CODE_CACHE=0, and a folder it cannot write costs nothing but the cache', () => {
+      const home = join(dir, 'cc-off');
+      const r = runCli(['--version'], { home, env: { PFSC_CODE_CACHE: '0' } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(cacheFiles(home)).toEqual([]);
+      // The cache folder's place is taken by a file: nothing can be written there.
+      mkdirSync(join(dir, 'cc-blocked'));
+      writeFileSync(join(dir, 'cc-blocked', 'code-cache'), 'not a folder');
+      const blocked = runCli(['--version'], { home: join(dir, 'cc-blocked') });
+      expect(blocked.status, blocked.stderr).toBe(0);
+      expect(blocked.stderr).toBe('');
+      expect(blocked.stdout).toBe(r.stdout);
+    });
   });
 });
