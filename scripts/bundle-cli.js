@@ -12,16 +12,20 @@
 //              import.meta.url)), an ES module with its chunks.
 //
 // Packages in node_modules are left as require()s, but for commander (every command loads
-// it; Node loaded it as a CommonJS package in about 20 ms) and chevrotain: a script cannot
-// import an ES module package, so the bank language's parser gets chevrotain's single-file
-// build bundled in (src/runtime/pcpu/chevrotain.ts loads the same file in the library).
+// it; Node loaded it as a CommonJS package in about 20 ms), tapable (only the compiler uses
+// it; a require() of a package is made when the script starts, a bundled one when first
+// used) and chevrotain: a script cannot import an ES module package, so the bank
+// language's parser gets chevrotain's single-file build bundled in
+// (src/runtime/pcpu/chevrotain.ts loads the same file in the library). The script is kept
+// to ASCII (other characters written as \u escapes), which Node reads and V8 scans faster
+// than UTF-8 text.
 // pfsc's own modules are treated as side-effect free: a module whose exports nothing uses
 // is left out (the default plugins import the library entry point 'pfsc', which would
 // otherwise pull in every module it re-exports). The library (dist/src/index.js) is not
 // bundled: plugins and programs import it as tsc wrote it.
 //
 //   node scripts/bundle-cli.js      (npm run build runs it after tsc)
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +69,7 @@ const CHEVROTAIN = '\0pfsc-chevrotain';
 const command = await rolldown({
   ...shared,
   input: { main: MAIN },
-  external: (id) => isPackage(id) && id !== 'pfsc' && id !== 'commander',
+  external: (id) => isPackage(id) && !['pfsc', 'commander', 'tapable'].includes(id),
   plugins: [
     {
       name: 'pfsc-chevrotain-static',
@@ -82,6 +86,18 @@ const command = await rolldown({
 });
 await command.write({ dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true });
 await command.close();
+
+// Non-ASCII characters as \u escapes. They stand in strings, template texts, regular
+// expressions and comments, where an escape means the same character; one after a backslash
+// (an escape of its own) or in a raw template text would not, so those stop the build.
+const SCRIPT = path.join(OUT, 'main.cjs');
+const text = readFileSync(SCRIPT, 'utf8');
+if (/\\[^\x00-\x7f]/u.test(text) || /String\.raw|\.raw\b/.test(text)) {
+  console.error('bundle-cli: main.cjs has an escaped non-ASCII character or a raw template text; cannot write it as ASCII');
+  process.exit(1);
+}
+const escapeUnit = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+writeFileSync(SCRIPT, text.replace(/[^\x00-\x7f]/g, escapeUnit));
 
 // The pCPU worker: an ES module, as Worker starts it.
 const worker = await rolldown({ ...shared, input: { worker: WORKER }, external: (id) => isPackage(id) && id !== 'pfsc' });
