@@ -1,12 +1,15 @@
 #include "read_file.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #ifndef _WIN32
 #include <dlfcn.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -122,7 +125,8 @@ const char* ErrnoCode(int err) {
   }
 }
 
-constexpr size_t kChunk = size_t{1} << 20;  // read and hash 1 MiB at a time: it stays in cache
+constexpr size_t kChunk = size_t{1} << 20;  // read 1 MiB at a time: hashed while it is still in cache
+constexpr size_t kOverlapFrom = size_t{4} << 20;  // files this large are read on a second thread
 
 class ReadFileWorker : public Napi::AsyncWorker {
  public:
@@ -176,18 +180,50 @@ class ReadFileWorker : public Napi::AsyncWorker {
     allocated_ = size == 0 ? 1 : size;
     data_ = static_cast<uint8_t*>(PagesAlloc(allocated_));
     if (data_ == nullptr) return Fail("ENOMEM", "read", "out of memory for " + std::to_string(size) + " bytes");
+    // Reading and hashing overlap: a reader thread reads the chunks in order while this one
+    // hashes each as soon as it is in (SHA-256 is one serial stream; reading into fresh pages
+    // is the rest of the time). Small files are read and hashed here alone.
     Sha256Stream sha;
-    size_t pos = 0;
-    while (pos < size) {
-      size_t want = size - pos < kChunk ? size - pos : kChunk;
-      ssize_t got = pread(fd, data_ + pos, want, static_cast<off_t>(pos));
-      if (got < 0) {
-        if (errno == EINTR) continue;
-        return FailErrno(errno, "read");
+    std::atomic<size_t> ready{0};        // bytes read so far
+    std::atomic<int> readErr{0};         // errno of a failed read, or -1 when the file shrank
+    std::atomic<bool> finished{false};   // set last: ready and readErr are final
+    auto readAll = [&] {
+      size_t pos = 0;
+      while (pos < size) {
+        size_t want = size - pos < kChunk ? size - pos : kChunk;
+        ssize_t got = pread(fd, data_ + pos, want, static_cast<off_t>(pos));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+          readErr.store(got < 0 ? errno : -1, std::memory_order_relaxed);
+          break;
+        }
+        pos += static_cast<size_t>(got);
+        ready.store(pos, std::memory_order_release);
       }
-      if (got == 0) return Fail("ESHRINK", "read", "the file shrank while being read (" + std::to_string(pos) + " of " + std::to_string(size) + " bytes)");
-      sha.Update(data_ + pos, static_cast<size_t>(got));
-      pos += static_cast<size_t>(got);
+      finished.store(true, std::memory_order_release);
+    };
+    // pthread rather than std::thread: without exceptions a thread that cannot start would
+    // end the process; here it means reading on this thread instead.
+    pthread_t reader;
+    bool threaded = size >= kOverlapFrom && sha.ok() &&
+                    pthread_create(&reader, nullptr, [](void* f) -> void* { (*static_cast<decltype(readAll)*>(f))(); return nullptr; }, &readAll) == 0;
+    if (!threaded) readAll();
+    size_t hashed = 0;
+    for (;;) {
+      bool fin = finished.load(std::memory_order_acquire);
+      size_t upTo = ready.load(std::memory_order_acquire);
+      if (upTo > hashed) {
+        sha.Update(data_ + hashed, upTo - hashed);
+        hashed = upTo;
+      }
+      if (fin) break;  // ready was final when fin was seen, and is hashed now
+      if (upTo == hashed) std::this_thread::yield();
+    }
+    if (threaded) pthread_join(reader, nullptr);
+    int err = readErr.load(std::memory_order_relaxed);
+    if (err > 0) return FailErrno(err, "read");
+    if (err < 0 || hashed != size) {
+      return Fail("ESHRINK", "read", "the file shrank while being read (" + std::to_string(hashed) + " of " + std::to_string(size) + " bytes)");
     }
     uint8_t extra;
     ssize_t more;
