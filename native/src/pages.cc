@@ -54,13 +54,7 @@ void PagesFree(void* p, size_t bytes) {
   std::free(p);
 }
 
-Napi::Value NewPagesInt32Array(Napi::Env env, size_t length, int32_t** data) {
-  size_t bytes = length * sizeof(int32_t);
-  void* p = PagesAlloc(bytes);
-  if (p == nullptr) {
-    ThrowRange(env, "out of memory for a table of " + std::to_string(length) + " words");
-    return Napi::Value();
-  }
+Napi::ArrayBuffer PagesArrayBuffer(Napi::Env env, void* p, size_t bytes) {
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(
       env, p, bytes, [](Napi::Env finalEnv, void* mem, Hint* hint) {
         PagesFree(mem, hint->bytes);
@@ -69,8 +63,18 @@ Napi::Value NewPagesInt32Array(Napi::Env env, size_t length, int32_t** data) {
       },
       new Hint{bytes});
   Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(bytes));
+  return buffer;
+}
+
+Napi::Value NewPagesInt32Array(Napi::Env env, size_t length, int32_t** data) {
+  size_t bytes = length * sizeof(int32_t);
+  void* p = PagesAlloc(bytes);
+  if (p == nullptr) {
+    ThrowRange(env, "out of memory for a table of " + std::to_string(length) + " words");
+    return Napi::Value();
+  }
   *data = static_cast<int32_t*>(p);
-  return Napi::Int32Array::New(env, length, buffer, 0);
+  return Napi::Int32Array::New(env, length, PagesArrayBuffer(env, p, bytes), 0);
 }
 
 }  // namespace pfsc

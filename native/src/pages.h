@@ -17,6 +17,12 @@ void* PagesAlloc(size_t bytes);
 void PagesFree(void* p, size_t bytes);
 
 /**
+ * An ArrayBuffer over `bytes` of PagesAlloc memory, which it owns from then on: freed when
+ * the buffer is collected, and counted as external memory for V8 meanwhile.
+ */
+Napi::ArrayBuffer PagesArrayBuffer(Napi::Env env, void* p, size_t bytes);
+
+/**
  * An Int32Array of `length` uninitialised words in PagesAlloc memory, freed when the array
  * is collected (V8 is told of the memory). *data receives its first word; an empty Value
  * with a RangeError pending when the memory is not there.

@@ -91,21 +91,9 @@ class Sha256Stream {
   void* ctx_ = nullptr;
 };
 
-struct Hint {
-  size_t bytes;
-};
-
-/** A Uint8Array over PagesAlloc memory, freed (and V8 told) when it is collected. */
+/** A Uint8Array of `length` bytes over `allocated` bytes of PagesAlloc memory, which it owns. */
 Napi::Uint8Array PagesArray(Napi::Env env, uint8_t* p, size_t length, size_t allocated) {
-  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(
-      env, p, allocated, [](Napi::Env finalEnv, void* mem, Hint* hint) {
-        PagesFree(mem, hint->bytes);
-        Napi::MemoryManagement::AdjustExternalMemory(finalEnv, -static_cast<int64_t>(hint->bytes));
-        delete hint;
-      },
-      new Hint{allocated});
-  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(allocated));
-  return Napi::Uint8Array::New(env, length, buffer, 0);
+  return Napi::Uint8Array::New(env, length, PagesArrayBuffer(env, p, allocated), 0);
 }
 
 const char* ErrnoCode(int err) {

@@ -12,6 +12,7 @@ import { openBlob } from '../../src/blob/index.js';
 import { prefetchRefs, readRefFile } from '../../src/blob/generators/ref.js';
 import { InputFile } from '../../src/compiler/input.js';
 import { PfscError } from '../../src/errors.js';
+import { codeOfAsync as codeOf } from '../format/helpers.js';
 import { mulberry32 } from '../helpers/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -24,15 +25,6 @@ function bytes(n: number, seed: number): Buffer {
   return b;
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PfscError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a PfscError');
-}
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

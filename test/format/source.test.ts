@@ -7,22 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileByteSource, SMALL_SOURCE_BYTES } from '../../src/format/source.js';
-import { PfscError } from '../../src/errors.js';
+import { codeOfAsync as codeOf } from './helpers.js';
 import { mulberry32 } from '../helpers/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('source');
 afterAll(tmp.cleanup);
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof PfscError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a PfscError');
-}
 
 describe('fileByteSource', () => {
   for (const size of [0, 1, 4097, SMALL_SOURCE_BYTES, SMALL_SOURCE_BYTES + 1, 3 * SMALL_SOURCE_BYTES + 7]) {
