@@ -8,7 +8,7 @@
 // PFSC_CODE_CACHE=0 turns it off.
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -50,10 +50,12 @@ const cacheName = `cli-${createHash('sha256').update(bytes).digest('hex').slice(
 const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
 const cacheFile = join(cacheDir, cacheName);
 
+// A cache is about two thirds of the script's size; a file far larger is not one of ours.
+const MAX_CACHE_BYTES = 8 * bytes.length + (1 << 20);
 let cachedData;
 if (useCache) {
   try {
-    cachedData = readFileSync(cacheFile);
+    if (statSync(cacheFile).size <= MAX_CACHE_BYTES) cachedData = readFileSync(cacheFile);
   } catch {
     // None yet: this run writes it.
   }

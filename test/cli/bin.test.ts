@@ -51,6 +51,12 @@ describe('bin/pfsc.js', () => {
       expect(damaged.stdout).toBe(first.stdout);
       expect(damaged.stderr).toBe('');
       expect(readFileSync(file).equals(Buffer.alloc(written.length, 0x5a))).toBe(false);
+      // A file far larger than any cache is not read (it would not be one), and is replaced.
+      writeFileSync(file, Buffer.alloc(12 * 1024 * 1024 + written.length * 2));
+      const huge = runCli(['--version'], { home });
+      expect(huge.status, huge.stderr).toBe(0);
+      expect(huge.stdout).toBe(first.stdout);
+      expect(statSync(file).size).toBeLessThan(12 * 1024 * 1024);
       // A cache of another script version is removed when a new one is written.
       const stale = join(home, 'code-cache', `cli-${'0'.repeat(32)}-v0.0.0-${process.arch}.v8`);
       writeFileSync(stale, 'old');
