@@ -60,7 +60,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("addDiff", Napi::Function::New(env, AddDiff, "addDiff"));
   exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
   exports.Set("readFileAsync", Napi::Function::New(env, ReadFileAsync, "readFileAsync"));
-  exports.Set("sha256", Napi::Function::New(env, Sha256, "sha256"));
   exports.Set("haveSha256", Napi::Boolean::New(env, HaveSha256()));
   exports.Set("allocBytes", Napi::Function::New(env, AllocBytes, "allocBytes"));
   return exports;

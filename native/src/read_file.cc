@@ -264,21 +264,6 @@ Napi::Value ReadFileAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-Napi::Value Sha256(const Napi::CallbackInfo& info) {
-  Bytes b;
-  if (!GetBytes(info, 0, "sha256", &b)) return info.Env().Undefined();
-  size_t start, end;
-  if (!GetRange(info, 1, "sha256", b.length, &start, &end)) return info.Env().Undefined();
-  Sha256Stream sha;
-  if (!sha.ok()) return info.Env().Undefined();
-  sha.Update(b.data + start, end - start);
-  uint8_t digest[32];
-  if (!sha.Final(digest)) return info.Env().Undefined();
-  Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), 32);
-  std::memcpy(out.Data(), digest, 32);
-  return out;
-}
-
 Napi::Value AllocBytes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   double length;

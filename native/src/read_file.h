@@ -20,9 +20,6 @@ bool HaveSha256();
  */
 Napi::Value ReadFileAsync(const Napi::CallbackInfo& info);
 
-/** sha256(bytes, start, end): the SHA-256 of a range, or undefined without OpenSSL. */
-Napi::Value Sha256(const Napi::CallbackInfo& info);
-
 /** allocBytes(length): a zero-filled Uint8Array, on huge pages when large. */
 Napi::Value AllocBytes(const Napi::CallbackInfo& info);
 

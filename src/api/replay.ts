@@ -39,7 +39,6 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const forgetRefs = prefetchRefs(refs);
   try {
     const { header, length } = await readHeader(src);
-    
     const profile = opts.profile ?? DEFAULT_PROFILE;
     // A wrong blob is refused before anything is written; it names the ref that differs.
     const banks = opts.banks ?? [];
@@ -57,7 +56,6 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
       force: output === '-' ? true : (opts.force ?? false),
       onProgress: opts.onProgress,
     });
-    
     if (output === '-') await pipeline(createReadStream(target), process.stdout, { end: false });
     return { output, outputBytes: r.outputBytes, blobId: toHex(blob.id), milliseconds: r.milliseconds };
   } finally {

@@ -41,8 +41,6 @@ export interface NativeAddon {
   mapFile(path: string): ArrayBuffer;
   /** The file and, when the host's OpenSSL was found, its SHA-256 (native/src/read_file.h). */
   readFileAsync(path: string, maxBytes: number): Promise<{ bytes: Uint8Array; sha256?: Uint8Array }>;
-  /** SHA-256 of buf[start, end), or undefined without the host's OpenSSL. */
-  sha256(buf: Uint8Array, start: number, end: number): Uint8Array | undefined;
   /** Whether the addon found SHA-256 in the host's OpenSSL. */
   haveSha256: boolean;
   allocBytes(length: number): Uint8Array;

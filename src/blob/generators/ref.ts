@@ -93,8 +93,9 @@ export function prefetchRefs(paths: readonly string[]): () => void {
 }
 
 /**
- * Reads a ref file (whole, or only hashing it when `keep` is false, streaming in chunks).
- * Returns its size, its hex SHA-256 and, when kept, its bytes.
+ * Reads a ref file whole (taking a read prefetchRefs started, when there is one), or, when
+ * `keep` is false, streams it through SHA-256 in chunks without keeping it. Returns its size,
+ * its hex SHA-256 and, when kept, its bytes.
  */
 export async function readRefFile(
   path: string,
