@@ -33,7 +33,7 @@ Examples:
   $ pfsc doctor                               the engine, versions and cache in use
 
 Exit codes: 0 success, 1 error (the message says which), 2 wrong command line, 70 internal error.
-Environment: PFSC_HOME (cache folder), PFSC_DEBUG=1 (print stack traces), PFSC_NO_NATIVE=1 (use the JavaScript engine; \`pfsc doctor\` shows which one runs).
+Environment: PFSC_HOME (cache folder), PFSC_DEBUG=1 (print stack traces), PFSC_NO_NATIVE=1 (use the JavaScript engine; \`pfsc doctor\` shows which one runs), PFSC_CODE_CACHE=0 (start without the compiled-code cache).
 Run \`pfsc <command> --help\` for a command's options and examples.
 `;
 

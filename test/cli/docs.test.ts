@@ -61,7 +61,7 @@ describe('docs/CLI.md', () => {
     }
   });
   it('lists the exit codes and environment variables', () => {
-    for (const v of ['PFSC_HOME', 'PFSC_DEBUG', 'PFSC_NO_NATIVE']) expect(cliMd).toContain(v);
+    for (const v of ['PFSC_HOME', 'PFSC_DEBUG', 'PFSC_NO_NATIVE', 'PFSC_CODE_CACHE']) expect(cliMd).toContain(v);
     for (const code of ['| 0 ', '| 1 ', '| 2 ', '| 70 ']) expect(cliMd).toContain(code);
   });
 });
