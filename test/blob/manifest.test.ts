@@ -83,6 +83,12 @@ describe('profiles', () => {
       expect((e as PfscError).code).toBe('PFSC_MANIFEST_INVALID');
     }
   });
+  it('every built-in profile is valid as it stands (openBlob uses them without validating again)', () => {
+    for (const name of PROFILE_NAMES) {
+      const made = profileManifest(name);
+      expect(validateManifest(made), name).toEqual(made);
+    }
+  });
   it('orchard is valid, 16 MiB, and the random tail is its largest bank', () => {
     const m = validateManifest(profileManifest());
     const total = m.banks.reduce((a, b) => a + b.size, 0);
