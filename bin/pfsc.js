@@ -3,8 +3,9 @@
 // dist/cli/main.cjs (scripts/bundle-cli.js), by `npm install` (the prepare script) or
 // `npm run build`. This file compiles that script with a V8 code cache: compiling the
 // command's code was the largest part of its start-up, and Node 20 caches no compiled code
-// for ES modules. The cache is kept in pfsc's cache folder, one file per script version,
-// Node version and architecture, written after a run that found none (or one V8 refused).
+// for ES modules. The cache is kept in pfsc's cache folder (once that exists), one file per
+// script version, Node version and architecture, written after a run that found none (or
+// one V8 refused).
 // PFSC_CODE_CACHE=0 turns it off.
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -42,7 +43,8 @@ function cacheHome() {
 }
 
 const useCache = process.env.PFSC_CODE_CACHE !== '0';
-const cacheDir = join(cacheHome(), 'code-cache');
+const home = cacheHome();
+const cacheDir = join(home, 'code-cache');
 // V8 checks a cache's V8 version and flags, and the length of the source, not its text:
 // the file name carries the script's digest, so a cache is only ever offered to its script.
 const cacheName = `cli-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}-${process.version}-${process.arch}.v8`;
@@ -69,10 +71,13 @@ globalThis[Symbol.for('pfsc.cli.import')] = (specifier) => import(specifier);
 script.runInThisContext()(cjsModule.exports, createRequire(bundle), cjsModule, bundle, dirname(bundle));
 
 if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
-  // At exit the cache also holds the functions this run compiled. A folder that cannot be
-  // written just means no cache; older caches of this folder are removed.
+  // At exit the cache also holds the functions this run compiled. It goes into the cache
+  // folder only once that exists (the first build makes it: `pfsc doctor` and `--help` leave
+  // no folder behind). A folder that cannot be written just means no cache; older caches in
+  // it are removed.
   process.once('exit', () => {
     try {
+      if (!statSync(home).isDirectory()) return;
       mkdirSync(cacheDir, { recursive: true });
       const tmp = join(cacheDir, `.${cacheName}.${process.pid}.tmp`);
       writeFileSync(tmp, script.createCachedData());

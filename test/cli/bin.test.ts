@@ -32,6 +32,10 @@ describe('bin/pfsc.js', () => {
 
     it('is written by the first run into the cache folder, then used; a damaged one is replaced', () => {
       const home = join(dir, 'cc-home');
+      // No cache folder yet: nothing is written, and no folder is left behind.
+      expect(runCli(['--version'], { home }).status).toBe(0);
+      expect(existsSync(home)).toBe(false);
+      mkdirSync(home);
       const first = runCli(['--version'], { home });
       expect(first.status, first.stderr).toBe(0);
       const files = cacheFiles(home);
@@ -70,6 +74,9 @@ describe('bin/pfsc.js', () => {
       const home = join(dir, 'cc-off');
       const r = runCli(['--version'], { home, env: { PFSC_CODE_CACHE: '0' } });
       expect(r.status, r.stderr).toBe(0);
+      expect(cacheFiles(home)).toEqual([]);
+      mkdirSync(home);
+      expect(runCli(['--version'], { home, env: { PFSC_CODE_CACHE: '0' } }).status).toBe(0);
       expect(cacheFiles(home)).toEqual([]);
       // The cache folder's place is taken by a file: nothing can be written there.
       mkdirSync(join(dir, 'cc-blocked'));

@@ -1,5 +1,5 @@
 /** pfsc doctor through the real command: the engine in use, versions, cache state, --json. */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, hasNoStack, makeTemp, runCli } from './harness.js';
@@ -45,6 +45,7 @@ describe('pfsc doctor', () => {
     const home = join(tmp, 'fresh', 'home');
     let r = doctor([], home);
     expect(r.cache).toEqual({ home, exists: false, writable: true, blobCached: false, profile: 'orchard' });
+    expect(existsSync(home)).toBe(false); // not even for the command's code cache
     mkdirSync(home, { recursive: true });
     r = doctor([], home);
     expect(r.cache).toMatchObject({ home, exists: true, writable: true, blobCached: false });
