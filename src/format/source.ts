@@ -19,14 +19,14 @@ export interface ByteSource {
   close?(): Promise<void>;
 }
 
-/** A ByteSource over bytes already in memory (no copy). */
-export function bufferByteSource(buf: Uint8Array): ByteSource {
+/** A ByteSource over bytes already in memory (no copy); `name` is what messages call it. */
+export function bufferByteSource(buf: Uint8Array, name = 'blueprint'): ByteSource {
   return {
     size: buf.length,
     read(position: number, length: number): Promise<Uint8Array> {
       if (position < 0 || length < 0 || position + length > buf.length) {
         return Promise.reject(new PfscError('PFSC_PBB_TRUNCATED',
-          `blueprint ends at byte ${buf.length}; needed bytes ${position}..${position + length}`));
+          `${name} ends at byte ${buf.length}; needed bytes ${position}..${position + length}`));
       }
       return Promise.resolve(buf.subarray(position, position + length));
     },
@@ -70,16 +70,8 @@ export async function fileByteSource(path: string): Promise<FileByteSource> {
   }
   if (whole !== undefined) {
     closeSync(fd);
-    const mem = bufferByteSource(whole);
-    return {
-      path,
-      size,
-      read: (position: number, length: number) =>
-        position < 0 || length < 0 || position + length > size
-          ? Promise.reject(new PfscError('PFSC_PBB_TRUNCATED', `${path} ends at byte ${size}; needed bytes ${position}..${position + length}`))
-          : mem.read(position, length),
-      close: async () => undefined,
-    };
+    const mem = bufferByteSource(whole, path);
+    return { path, size, read: mem.read, close: async () => undefined };
   }
   // A large one is read in parts through a FileHandle (its reads can take a while).
   closeSync(fd);
