@@ -1,7 +1,11 @@
 #include "pages.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #ifndef _WIN32
 #include <sys/mman.h>
@@ -39,7 +43,8 @@ void* PagesAlloc(size_t bytes) {
     return reinterpret_cast<void*>(aligned);
   }
 #endif
-  return std::malloc(bytes);
+  // 64-byte lines: the k-gram build's write-combining lines and streamed segments need it.
+  return std::aligned_alloc(64, (bytes + 63) & ~size_t{63});
 }
 
 void PagesFree(void* p, size_t bytes) {
@@ -52,6 +57,63 @@ void PagesFree(void* p, size_t bytes) {
   }
 #endif
   std::free(p);
+}
+
+namespace {
+
+/** Released scratch buffers (address, size) and their total size; guarded by mu. */
+struct ScratchPool {
+  std::mutex mu;
+  std::vector<std::pair<void*, size_t>> free;
+  size_t kept = 0;
+};
+
+ScratchPool& Pool() {
+  static ScratchPool* pool = new ScratchPool();  // never destroyed: jobs may end during exit
+  return *pool;
+}
+
+}  // namespace
+
+ScratchLease::ScratchLease(size_t bytes) {
+  if (bytes == 0) bytes = 1;
+  ScratchPool& pool = Pool();
+  {
+    std::lock_guard<std::mutex> lock(pool.mu);
+    // The smallest kept buffer that is large enough.
+    size_t best = pool.free.size();
+    for (size_t i = 0; i < pool.free.size(); i++) {
+      if (pool.free[i].second >= bytes && (best == pool.free.size() || pool.free[i].second < pool.free[best].second)) best = i;
+    }
+    if (best < pool.free.size()) {
+      p_ = pool.free[best].first;
+      bytes_ = pool.free[best].second;
+      pool.kept -= bytes_;
+      pool.free.erase(pool.free.begin() + static_cast<std::ptrdiff_t>(best));
+      return;
+    }
+  }
+  p_ = PagesAlloc(bytes);
+  bytes_ = bytes;
+}
+
+ScratchLease::~ScratchLease() {
+  if (p_ == nullptr) return;
+  std::vector<std::pair<void*, size_t>> drop;
+  {
+    ScratchPool& pool = Pool();
+    std::lock_guard<std::mutex> lock(pool.mu);
+    pool.free.emplace_back(p_, bytes_);
+    pool.kept += bytes_;
+    // Over the cap: return the largest buffers first.
+    std::sort(pool.free.begin(), pool.free.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    while (pool.kept > kScratchKept && !pool.free.empty()) {
+      drop.push_back(pool.free.back());
+      pool.kept -= pool.free.back().second;
+      pool.free.pop_back();
+    }
+  }
+  for (const auto& [p, bytes] : drop) PagesFree(p, bytes);
 }
 
 Napi::ArrayBuffer PagesArrayBuffer(Napi::Env env, void* p, size_t bytes) {

@@ -11,10 +11,33 @@
 
 namespace pfsc {
 
-/** `bytes` of uninitialised memory, on huge pages when large (nullptr when out of memory). */
+/** `bytes` of uninitialised memory, 64-byte aligned, on huge pages when large (nullptr when out of memory). */
 void* PagesAlloc(size_t bytes);
 /** Frees what PagesAlloc returned for the same size. */
 void PagesFree(void* p, size_t bytes);
+
+/**
+ * Scratch memory for the length of one job, lent by a pool the process keeps: a build's
+ * scratch is as large as its records (8 bytes an entry), and fresh pages cost a fault and
+ * the kernel's zeroing on first touch, which was a fifth of a table build. Released
+ * buffers are kept for the next job, up to kScratchKept bytes in all (the largest are
+ * returned to the system first). data() is nullptr when the memory is not there.
+ */
+class ScratchLease {
+ public:
+  explicit ScratchLease(size_t bytes);
+  ~ScratchLease();
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  void* data() const { return p_; }
+
+ private:
+  void* p_ = nullptr;
+  size_t bytes_ = 0;  // the buffer's own size, at least the bytes asked for
+};
+
+/** Bytes of released scratch the pool keeps. */
+constexpr size_t kScratchKept = size_t{256} << 20;
 
 /**
  * An ArrayBuffer over `bytes` of PagesAlloc memory, which it owns from then on: freed when

@@ -23,11 +23,23 @@ Simd Detect() {
 }
 
 const Simd kCpu = Detect();
+
+bool DetectVbmi() {
+#if PFSC_X86
+  return kCpu == Simd::Avx512 && __builtin_cpu_supports("avx512vbmi");
+#else
+  return false;
+#endif
+}
+
+const bool kVbmi = DetectVbmi();
 std::atomic<int> current{static_cast<int>(kCpu)};
 
 }  // namespace
 
 Simd CpuSimd() { return kCpu; }
+
+bool CpuHasVbmi() { return kVbmi; }
 
 Simd CurrentSimd() { return static_cast<Simd>(current.load(std::memory_order_relaxed)); }
 

@@ -13,6 +13,9 @@ Simd CurrentSimd();
 /** Uses `level`, or the CPU's widest when it is less; returns the level now in use. */
 Simd SetSimd(Simd level);
 
+/** Whether the CPU has AVX-512 VBMI's byte permutes (the k-gram hash's 16-lane loads). */
+bool CpuHasVbmi();
+
 const char* SimdName(Simd level);
 /** Parses "scalar", "avx2" or "avx512"; false for anything else. */
 bool ParseSimd(const char* name, Simd* out);

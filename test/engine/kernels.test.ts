@@ -335,6 +335,35 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
     }
   });
 
+  it('buildKgramTable gives the same table on inputs large enough for two threads, chained partitions and every lane width', async () => {
+    v.use();
+    const rand = mulberry32(31);
+    // Large first, then smaller: a later build reuses the earlier one's scratch, stale bytes and all.
+    const inputs: [string, Uint8Array][] = [
+      ['random', randomBytes(rand, 400_003)],
+      // One bucket holds nearly every entry: its partition outgrows the local sort buffer.
+      ['zeros', new Uint8Array(300_001)],
+      ['runs', new Uint8Array(150_007).map((_, i) => (i % 4099 < 4000 ? 0x41 : Math.floor(rand() * 256)))],
+      ['small random', randomBytes(rand, 70_001)],
+    ];
+    const js = VARIANTS[0]!.kernels;
+    for (const [kind, seq] of inputs) {
+      for (const kk of [8, 16]) {
+        for (const step of [1, 2, 3, 4, 5, 7, 8, 9, 16]) {
+          const n = Math.floor((seq.length - kk) / step) + 1;
+          const bits = Math.max(10, Math.ceil(Math.log2(n / 4)));
+          const want = js.buildKgramTable(seq, kk, step, bits);
+          const where = `${kind} k=${kk} step=${step} bits=${bits}`;
+          for (const [how, got] of [['sync', k.buildKgramTable(seq, kk, step, bits)], ['async', await k.buildKgramTableAsync(seq, kk, step, bits)]] as const) {
+            expect(Buffer.compare(new Uint8Array(got.start.buffer), new Uint8Array(want.start.buffer)), `start ${where} ${how}`).toBe(0);
+            expect(Buffer.compare(new Uint8Array(got.entries.buffer), new Uint8Array(want.entries.buffer)), `entries ${where} ${how}`).toBe(0);
+            expect(Buffer.compare(got.check, want.check), `check ${where} ${how}`).toBe(0);
+          }
+        }
+      }
+    }
+  });
+
   it('xorDeltas and addDeltas match the byte definitions at every size and alignment', () => {
     v.use();
     for (const n of SIZES) {
