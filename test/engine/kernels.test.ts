@@ -280,8 +280,9 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
       for (const op of [1, 2, 3]) {
         for (const imm of [0, 0x80, 0xff, 0x13]) {
           const f = (b: number): number => (op === 2 ? b ^ imm : op === 3 ? (b + imm) & 255 : b);
-          for (const [so, oo] of [[0, 0], [1, 3], [7, 2]] as const) {
-            const out = new Uint8Array(n + 16).fill(0x3c);
+          // Output starts across a 64-byte line: the kernels align their stores to it.
+          for (const [so, oo] of [[0, 0], [1, 3], [7, 2], [5, 29], [3, 45], [2, 63]] as const) {
+            const out = new Uint8Array(n + 80).fill(0x3c);
             k.executeCopy(out, oo, src, so, n, op, imm);
             for (let i = 0; i < out.length; i++) {
               const want = i >= oo && i < oo + n ? f(src[so + i - oo]!) : 0x3c;
@@ -470,11 +471,13 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
     for (const n of SIZES) {
       for (const off of OFFSETS) {
         const diff = randomBytes(rand, n + off);
-        const base = randomBytes(rand, n + 20);
+        // The output's start moves across a 64-byte line too (the kernels align their stores to it).
+        const at = 3 + ((off * 9) % 64);
+        const base = randomBytes(rand, n + 84);
         const out = base.slice();
-        k.addDiff(out, 3, diff, off, n);
+        k.addDiff(out, at, diff, off, n);
         for (let i = 0; i < out.length; i++) {
-          const want = i >= 3 && i < 3 + n ? (base[i]! + diff[off + i - 3]!) % 256 : base[i]!;
+          const want = i >= at && i < at + n ? (base[i]! + diff[off + i - at]!) % 256 : base[i]!;
           if (out[i] !== want) throw new Error(`addDiff n=${n} off=${off}: byte ${i} is ${out[i]}, want ${want}`);
         }
       }
