@@ -252,7 +252,7 @@ console.log(
 );
 console.log(
   'The native engine builds a table alone on two threads (buildKgramTable, as the planner\'s block tables are built), and\n' +
-    'the three tables of a ref at once on libuv\'s pool, one thread each (buildKgramTableAsync); per core is half the figure.',
+    'the three tables of a ref at once on libuv\'s pool, two threads each (buildKgramTableAsync); per core is half the figure.',
 );
 if (args.json) {
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -23,11 +23,13 @@ function envFlag(v: string | undefined): boolean {
  * Threads per k-gram table. A synchronous build (the planner's index of a block) blocks the
  * JavaScript thread, so it takes both cores: the partitioned build's passes split cleanly
  * (typescript.js every 4th byte: 40 ms on one thread, 26 ms on two). Asynchronous builds
- * (a ref's three tables, built at once on libuv's pool) take one each, which already keeps
- * both cores busy.
+ * (a ref's three tables, built at once on libuv's pool) take two each as well: the identity
+ * table has eight times the entries of a delta table, and on one thread it kept building
+ * alone on one core long after the delta tables were done (typescript.js's three tables:
+ * 89 ms with one thread each, 65 ms with two).
  */
 const KGRAM_THREADS_SYNC = 2;
-const KGRAM_THREADS_ASYNC = 1;
+const KGRAM_THREADS_ASYNC = 2;
 
 function nativeKernels(addon: NativeAddon): Kernels {
   return Object.freeze({
