@@ -17,11 +17,15 @@ struct Bytes {
   size_t length = 0;
 };
 
+// An exception already pending (an argument's conversion threw) is the one the caller sees:
+// N-API cannot throw a second, and trying it ends the process.
 inline void ThrowRange(Napi::Env env, const std::string& message) {
+  if (env.IsExceptionPending()) return;
   Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
 }
 
 inline void ThrowType(Napi::Env env, const std::string& message) {
+  if (env.IsExceptionPending()) return;
   Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
 }
 
@@ -48,8 +52,39 @@ inline bool GetInteger(const Napi::CallbackInfo& info, size_t i, double* out) {
   return true;
 }
 
+/**
+ * An argument as text for a message, as a template string shows it. A value that cannot be
+ * shown (a symbol, an object whose toString throws) is named instead; the conversion's own
+ * exception is dropped, as the message's RangeError is the one to throw.
+ */
 inline std::string NumberText(const Napi::CallbackInfo& info, size_t i) {
-  return info[i].ToString().Utf8Value();
+  Napi::Env env = info.Env();
+  Napi::Value v = info[i];
+  if (v.IsSymbol()) return "a symbol";
+  if (env.IsExceptionPending()) return "a value";
+  Napi::String text = v.ToString();
+  if (env.IsExceptionPending()) {
+    env.GetAndClearPendingException();
+    return "a value";
+  }
+  return text.Utf8Value();
+}
+
+/**
+ * A number argument as ToNumber gives it (so `value >>> 0` and `value & 255` read the same
+ * bits as in JavaScript); false, with the conversion's TypeError pending, for a BigInt, a
+ * symbol or an object whose valueOf throws.
+ */
+inline bool GetNumberLike(const Napi::CallbackInfo& info, size_t i, Napi::Number* out) {
+  Napi::Value v = info[i];
+  if (v.IsNumber()) {
+    *out = v.As<Napi::Number>();
+    return true;
+  }
+  Napi::Number n = v.ToNumber();
+  if (info.Env().IsExceptionPending()) return false;
+  *out = n;
+  return true;
 }
 
 /**
@@ -68,11 +103,12 @@ inline bool GetRange(const Napi::CallbackInfo& info, size_t i, const char* what,
   return true;
 }
 
-/** The low 8 bits of a number argument, as JavaScript's `value & 255` gives them. */
-inline uint8_t GetByte(const Napi::CallbackInfo& info, size_t i) {
-  Napi::Value v = info[i];
-  if (!v.IsNumber()) return static_cast<uint8_t>(v.ToNumber().Int32Value() & 255);
-  return static_cast<uint8_t>(v.As<Napi::Number>().Int32Value() & 255);
+/** The low 8 bits of a number argument, as JavaScript's `value & 255` gives them (see GetNumberLike). */
+inline bool GetByte(const Napi::CallbackInfo& info, size_t i, uint8_t* out) {
+  Napi::Number n;
+  if (!GetNumberLike(info, i, &n)) return false;
+  *out = static_cast<uint8_t>(n.Int32Value() & 255);
+  return true;
 }
 
 }  // namespace pfsc

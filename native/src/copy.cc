@@ -134,7 +134,8 @@ Napi::Value ExecuteCopy(const Napi::CallbackInfo& info) {
   if (n == 0) return env.Undefined();
   uint8_t* d = out.data + static_cast<size_t>(outPos);
   const uint8_t* s = src.data + static_cast<size_t>(srcPos);
-  uint8_t imm = GetByte(info, 6);
+  uint8_t imm;
+  if (!GetByte(info, 6, &imm)) return env.Undefined();
   int code = static_cast<int>(op);
   if (code == kCopy || imm == 0) {
     if (d != s) std::memmove(d, s, n);

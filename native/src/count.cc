@@ -108,7 +108,8 @@ Napi::Value CountEq(const Napi::CallbackInfo& info) {
   Bytes buf;
   size_t start, end;
   if (!GetBytes(info, 0, "countEq", &buf) || !GetRange(info, 1, "countEq", buf.length, &start, &end)) return info.Env().Undefined();
-  uint8_t value = GetByte(info, 3);
+  uint8_t value;
+  if (!GetByte(info, 3, &value)) return info.Env().Undefined();
   return Napi::Number::New(info.Env(), static_cast<double>(CountEqBytes(buf.data + start, end - start, value)));
 }
 

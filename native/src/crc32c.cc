@@ -156,19 +156,20 @@ Napi::Value Crc32cJs(const Napi::CallbackInfo& info) {
   Bytes buf;
   size_t start, end;
   if (!GetBytes(info, 1, "crc32c", &buf) || !GetRange(info, 2, "crc32c", buf.length, &start, &end)) return info.Env().Undefined();
-  uint32_t crc = info[0].ToNumber().Uint32Value();
-  return Napi::Number::New(info.Env(), Crc32c(crc, buf.data + start, end - start));
+  Napi::Number crc;
+  if (!GetNumberLike(info, 0, &crc)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), Crc32c(crc.Uint32Value(), buf.data + start, end - start));
 }
 
 Napi::Value Crc32cCombine(const Napi::CallbackInfo& info) {
   double len;
-  if (!GetInteger(info, 2, &len) || len < 0) {
+  if (!GetInteger(info, 2, &len) || len < 0 || len > 9007199254740991.0) {  // a count a number holds exactly
     ThrowRange(info.Env(), "crc32cCombine: " + NumberText(info, 2) + " is not a byte count");
     return info.Env().Undefined();
   }
-  uint32_t a = info[0].ToNumber().Uint32Value();
-  uint32_t b = info[1].ToNumber().Uint32Value();
-  return Napi::Number::New(info.Env(), Crc32cCombineValues(a, b, static_cast<uint64_t>(len)));
+  Napi::Number a, b;
+  if (!GetNumberLike(info, 0, &a) || !GetNumberLike(info, 1, &b)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), Crc32cCombineValues(a.Uint32Value(), b.Uint32Value(), static_cast<uint64_t>(len)));
 }
 
 }  // namespace pfsc

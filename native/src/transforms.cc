@@ -126,7 +126,8 @@ Napi::Value InPlace(const Napi::CallbackInfo& info, const char* what) {
   Bytes buf;
   size_t start, end;
   if (!GetBytes(info, 0, what, &buf) || !GetRange(info, 1, what, buf.length, &start, &end)) return info.Env().Undefined();
-  uint8_t imm = GetByte(info, 3);
+  uint8_t imm;
+  if (!GetByte(info, 3, &imm)) return info.Env().Undefined();
   if (imm != 0 && end > start) Transform<kAdd>(buf.data + start, buf.data + start, end - start, imm);
   return info.Env().Undefined();
 }

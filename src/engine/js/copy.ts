@@ -1,6 +1,6 @@
 /** Segment execution: one copy segment, moved and transformed. */
 import { addInPlace, xorInPlace } from './transforms.js';
-import { checkCount, checkRange } from './range.js';
+import { checkBytes, checkCount, checkRange } from './range.js';
 
 /** Copy op codes (docs/FORMAT.md "Op codes"); the engine does not import src/format. */
 export const COPY_OPS = { copy: 1, xor: 2, add: 3 } as const;
@@ -13,6 +13,8 @@ export function checkCopyArgs(outLength: number, outPos: number, srcLength: numb
 }
 
 export function executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void {
+  checkBytes('executeCopy', out, 1);
+  checkBytes('executeCopy', src, 3);
   checkCopyArgs(out.length, outPos, src.length, srcPos, len, op);
   if (len === 0) return;
   // set() copies as if through a temporary when both views share a buffer, so overlap is safe.
@@ -23,6 +25,8 @@ export function executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, sr
 
 /** out[outPos + k] += diff[diffPos + k] (mod 256) for k < len; the differences as they were before the call. */
 export function addDiff(out: Uint8Array, outPos: number, diff: Uint8Array, diffPos: number, len: number): void {
+  checkBytes('addDiff', out, 1);
+  checkBytes('addDiff', diff, 3);
   checkCount('addDiff', len);
   checkRange('addDiff (output)', out.length, outPos, outPos + len);
   checkRange('addDiff (differences)', diff.length, diffPos, diffPos + len);

@@ -1,5 +1,5 @@
 /** countEq: how many bytes of a range equal a value. */
-import { checkRange } from './range.js';
+import { checkBytes, checkRange } from './range.js';
 
 const WORD_MIN = 32;
 
@@ -9,6 +9,7 @@ const WORD_MIN = 32;
  * without borrows between lanes, and one multiply adds the marks.
  */
 export function countEq(buf: Uint8Array, start: number, end: number, value: number): number {
+  checkBytes('countEq', buf, 1);
   checkRange('countEq', buf.length, start, end);
   const v = value & 255;
   let n = 0;

@@ -2,7 +2,7 @@
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), zlib-style running value, by
  * slicing-by-8: eight 256-entry tables let each step fold eight bytes with eight lookups.
  */
-import { checkCount, checkRange } from './range.js';
+import { checkBytes, checkCount, checkRange } from './range.js';
 
 const POLY = 0x82f63b78;
 
@@ -24,6 +24,7 @@ const T = (() => {
 })();
 
 export function crc32c(crc: number, buf: Uint8Array, start: number, end: number): number {
+  checkBytes('crc32c', buf, 2);
   checkRange('crc32c', buf.length, start, end);
   let c = ~crc;
   let i = start;

@@ -3,7 +3,7 @@
  * d[i] = b[i] ^ b[i + 1] and d[i] = (b[i + 1] - b[i]) & 255, which an `xor c` or `add c`
  * applied to the bytes leaves unchanged.
  */
-import { checkRange } from './range.js';
+import { checkBytes, checkRange } from './range.js';
 
 const WORD_MIN = 32;
 const HIGH = 0x80808080;
@@ -21,6 +21,7 @@ function wordCount(n: number, b: Uint8Array, start: number): number {
 }
 
 export function xorDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  checkBytes('xorDeltas', b, 1);
   checkRange('xorDeltas', b.length, start, end);
   const n = Math.max(0, end - start - 1);
   const d = new Uint8Array(n);
@@ -41,6 +42,7 @@ export function xorDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array 
 
 /** Per-lane next - cur without borrows between lanes (the classic SWAR subtraction). */
 export function addDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  checkBytes('addDeltas', b, 1);
   checkRange('addDeltas', b.length, start, end);
   const n = Math.max(0, end - start - 1);
   const d = new Uint8Array(n);
@@ -65,6 +67,7 @@ export function addDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array 
  * (start[h + 1] > start[h]): bit h & 31 of word h >>> 5. start has buckets + 1 words.
  */
 export function occupancy(start: Int32Array): Uint32Array {
+  if (!(start instanceof Int32Array)) throw new TypeError('occupancy: the bucket starts must be an Int32Array');
   if (start.length < 1) throw new RangeError('occupancy: start must hold at least one word');
   const buckets = start.length - 1;
   const bits = new Uint32Array(Math.ceil(buckets / 32));

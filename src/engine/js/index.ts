@@ -1,5 +1,6 @@
 /** The JavaScript engine: the reference implementation of every kernel. */
 import type { Kernels } from '../types.js';
+import { allocBytes } from './alloc.js';
 import { countEq } from './count.js';
 import { crc32c, crc32cCombine } from './crc32c.js';
 import { addDeltas, occupancy, xorDeltas } from './deltas.js';
@@ -29,5 +30,5 @@ export const jsKernels: Kernels = Object.freeze({
   addDiff,
   mapFile,
   readFile,
-  allocBytes: (length: number) => new Uint8Array(length),
+  allocBytes,
 });

@@ -1,6 +1,7 @@
 /** The k-gram table of src/index/table.ts: entries bucketed by hash, lowest position first. */
 import { hashAt } from './kgram-hash.js';
 import type { KgramArrays } from '../types.js';
+import { checkBytes } from './range.js';
 
 export function checkKgramArgs(what: string, k: number, step: number, bits: number, shift: number): void {
   if (k !== 8 && k !== 16) throw new RangeError(`${what}: k must be 8 or 16, not ${k}`);
@@ -27,6 +28,7 @@ export function checkByte(full: number, shift: number): number {
  * then place the entries in increasing order, so each bucket lists them lowest first.
  */
 export function buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits): KgramArrays {
+  checkBytes('buildKgramTable', seq, 1);
   checkKgramArgs('buildKgramTable', k, step, bits, shift);
   const n = kgramEntries(seq.length, k, step);
   if (n > 0x7fffffff) throw new RangeError(`buildKgramTable: ${n} entries do not fit 32-bit entry numbers`);

@@ -1,4 +1,5 @@
 /** Match extension: how many bytes two arrays share forward or backward from a point. */
+import { checkBytes } from './range.js';
 
 /** Up to this many bytes are compared one by one before comparing in chunks. */
 const QUICK = 24;
@@ -23,6 +24,8 @@ function clampMax(max: number, room: number): number {
  * by Buffer.compare (memcmp), the rest byte by byte.
  */
 export function matchForward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number {
+  checkBytes('matchForward', a, 1);
+  checkBytes('matchForward', b, 3);
   clampStart('matchForward', a.length, ai);
   clampStart('matchForward', b.length, bi);
   const m = clampMax(max, Math.min(a.length - ai, b.length - bi));
@@ -39,6 +42,8 @@ export function matchForward(a: Uint8Array, ai: number, b: Uint8Array, bi: numbe
 
 /** Length of the match a[ai-1-j] == b[bi-1-j] for j < n, at most max. */
 export function matchBackward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number {
+  checkBytes('matchBackward', a, 1);
+  checkBytes('matchBackward', b, 3);
   clampStart('matchBackward', a.length, ai);
   clampStart('matchBackward', b.length, bi);
   const m = clampMax(max, Math.min(ai, bi));

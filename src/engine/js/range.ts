@@ -7,7 +7,12 @@ export function checkRange(what: string, length: number, start: number, end: num
   }
 }
 
-/** Throws a RangeError unless n is an integer >= 0. */
+/** Throws a RangeError unless n is an integer from 0 to 2^53 - 1 (a byte count a number holds exactly). */
 export function checkCount(what: string, n: number): void {
-  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`${what}: ${n} is not a byte count`);
+  if (!(Number.isSafeInteger(n) && n >= 0)) throw new RangeError(`${what}: ${String(n)} is not a byte count`);
+}
+
+/** Throws a TypeError unless argument number `n` (from 1) is a Uint8Array (a Buffer is one). */
+export function checkBytes(what: string, value: unknown, n: number): void {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: argument ${n} must be a Uint8Array`);
 }

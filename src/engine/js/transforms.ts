@@ -1,11 +1,12 @@
 /** xor and add of an 8-bit immediate over a range, in place: the copy transforms. */
-import { checkRange } from './range.js';
+import { checkBytes, checkRange } from './range.js';
 
 /** Below this many bytes the word-at-a-time loops are not worth setting up. */
 const WORD_MIN = 32;
 
 /** buf[i] ^= imm for i in [start, end), four bytes at a time where aligned. */
 export function xorInPlace(buf: Uint8Array, start: number, end: number, imm: number): void {
+  checkBytes('xorInPlace', buf, 1);
   checkRange('xorInPlace', buf.length, start, end);
   imm &= 255;
   if (imm === 0) return;
@@ -26,6 +27,7 @@ export function xorInPlace(buf: Uint8Array, start: number, end: number, imm: num
  * of each byte lane without carries between lanes, then puts the top bit back by xor.
  */
 export function addInPlace(buf: Uint8Array, start: number, end: number, imm: number): void {
+  checkBytes('addInPlace', buf, 1);
   checkRange('addInPlace', buf.length, start, end);
   imm &= 255;
   if (imm === 0) return;
