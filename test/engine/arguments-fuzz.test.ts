@@ -4,9 +4,14 @@
  * The two engines must agree on each call: both throw a TypeError or RangeError, or both
  * return the same result and leave the same bytes in the arrays passed in. A native call
  * that crashed the process would end this test file (a BigInt where a number goes once did:
- * N-API cannot throw a RangeError over the TypeError its conversion left pending).
+ * N-API cannot throw a RangeError over the TypeError its conversion left pending). The
+ * kernels that read files or build off the JavaScript thread get every pair of a smaller set
+ * of values, and must also throw the same file error codes.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../../src/engine/index.js';
 import { jsKernels } from '../../src/engine/index.js';
 import { mulberry32 } from '../helpers/random.js';
@@ -33,15 +38,23 @@ const ARITY: Record<string, number> = {
 
 type Outcome = { threw: string } | { value: unknown };
 
+/** An error's class and, for a file error, its code: what the engines must agree on. */
+function errorKind(e: unknown): string {
+  if (!(e instanceof Error)) return typeof e;
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === undefined ? e.constructor.name : `${e.constructor.name} ${code}`;
+}
+
 function outcomeOf(f: () => unknown): Outcome {
   try {
     return { value: f() };
   } catch (e) {
-    return { threw: e instanceof Error ? e.constructor.name : typeof e };
+    return { threw: errorKind(e) };
   }
 }
 
 function same(x: unknown, y: unknown): boolean {
+  if (x instanceof ArrayBuffer && y instanceof ArrayBuffer) return Buffer.compare(Buffer.from(x), Buffer.from(y)) === 0;
   if (ArrayBuffer.isView(x) && ArrayBuffer.isView(y)) {
     return x.constructor === y.constructor && Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)) === 0;
   }
@@ -49,6 +62,11 @@ function same(x: unknown, y: unknown): boolean {
     const a = x as Record<string, unknown>;
     const b = y as Record<string, unknown>;
     return same(a.start, b.start) && same(a.entries, b.entries) && same(a.check, b.check);
+  }
+  if (x !== null && y !== null && typeof x === 'object' && typeof y === 'object' && 'sha256' in x && 'sha256' in y) {
+    const a = x as Record<string, unknown>;
+    const b = y as Record<string, unknown>;
+    return same(a.bytes, b.bytes) && same(a.sha256, b.sha256);
   }
   return Object.is(x, y);
 }
@@ -123,5 +141,69 @@ describe.skipIf(nativeKernels === undefined)('generated kernel arguments', () =>
       calls++;
     }
     expect(calls).toBeGreaterThan(40_000);
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'pfsc-args-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('of the kernels that read files or build off the thread get the same outcome from both engines', async () => {
+    if (nativeMissing !== undefined) return;
+    const native = nativeKernels as Kernels;
+    const file = join(dir, 'f.bin');
+    writeFileSync(file, Buffer.from('pfsc reads this file whole, and hashes it too.'));
+    const values: unknown[] = [
+      file,
+      dir,
+      join(dir, 'missing'),
+      '',
+      undefined,
+      null,
+      5n,
+      Symbol('x'),
+      {},
+      { valueOf: () => 7 },
+      {
+        toString: () => {
+          throw new Error('toString refused');
+        },
+      },
+      Buffer.from(file),
+      0,
+      3,
+      46,
+      1 << 20,
+      -1,
+      1.5,
+      NaN,
+      2 ** 53,
+    ];
+    const settle = async (f: () => unknown): Promise<Outcome> => {
+      try {
+        return { value: await f() };
+      } catch (e) {
+        return { threw: errorKind(e) };
+      }
+    };
+    const check = (where: string, js: Outcome, nat: Outcome): void => {
+      if ('threw' in js || 'threw' in nat) {
+        if (!('threw' in js && 'threw' in nat && js.threw === nat.threw)) expect.fail(`${where}: js ${JSON.stringify(js)}, native ${JSON.stringify(nat)}`);
+      } else if (!same(js.value, nat.value)) {
+        expect.fail(`${where}: the results differ`);
+      }
+    };
+    let calls = 0;
+    for (const a of values) {
+      check(`mapFile(${describeArg(a)})`, await settle(() => jsKernels.mapFile(a as string)), await settle(() => native.mapFile(a as string)));
+      calls++;
+      for (const b of values) {
+        const where = `readFile(${describeArg(a)}, ${describeArg(b)})`;
+        check(where, await settle(() => jsKernels.readFile(a as string, b as number)), await settle(() => native.readFile(a as string, b as number)));
+        const seq = typeof b === 'number' && b >= 0 && b <= 64 ? new Uint8Array(b * 37).map((_, i) => (i * 131) >>> 3) : a;
+        const kgram = `buildKgramTableAsync(${describeArg(seq)}, 8, ${describeArg(b)}, 12)`;
+        check(kgram, await settle(() => jsKernels.buildKgramTableAsync(seq as Uint8Array, 8, b as number, 12)), await settle(() => native.buildKgramTableAsync(seq as Uint8Array, 8, b as number, 12)));
+        calls += 2;
+      }
+    }
+    expect(calls).toBe(values.length * (2 * values.length + 1));
   });
 });

@@ -1,6 +1,6 @@
 /** Segment execution: one copy segment, moved and transformed. */
 import { addInPlace, xorInPlace } from './transforms.js';
-import { checkBytes, checkCount, checkRange } from './range.js';
+import { argText, checkBytes, checkCount, checkRange } from './range.js';
 
 /** Copy op codes (docs/FORMAT.md "Op codes"); the engine does not import src/format. */
 export const COPY_OPS = { copy: 1, xor: 2, add: 3 } as const;
@@ -9,7 +9,7 @@ export function checkCopyArgs(outLength: number, outPos: number, srcLength: numb
   checkCount('executeCopy', len);
   checkRange('executeCopy (output)', outLength, outPos, outPos + len);
   checkRange('executeCopy (source)', srcLength, srcPos, srcPos + len);
-  if (op !== COPY_OPS.copy && op !== COPY_OPS.xor && op !== COPY_OPS.add) throw new RangeError(`executeCopy: ${op} is not a copy op code`);
+  if (op !== COPY_OPS.copy && op !== COPY_OPS.xor && op !== COPY_OPS.add) throw new RangeError(`executeCopy: ${argText(op)} is not a copy op code`);
 }
 
 export function executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void {

@@ -1,14 +1,14 @@
 /** The k-gram table of src/index/table.ts: entries bucketed by hash, lowest position first. */
 import { hashAt } from './kgram-hash.js';
 import type { KgramArrays } from '../types.js';
-import { checkBytes } from './range.js';
+import { argText, checkBytes } from './range.js';
 
 export function checkKgramArgs(what: string, k: number, step: number, bits: number, shift: number): void {
-  if (k !== 8 && k !== 16) throw new RangeError(`${what}: k must be 8 or 16, not ${k}`);
-  if (!(Number.isInteger(step) && step >= 1)) throw new RangeError(`${what}: step ${step} is not a positive integer`);
-  if (!(Number.isInteger(bits) && bits >= 1 && bits <= 30)) throw new RangeError(`${what}: bits ${bits} is not in 1..30`);
+  if (k !== 8 && k !== 16) throw new RangeError(`${what}: k must be 8 or 16, not ${argText(k)}`);
+  if (!(Number.isInteger(step) && step >= 1)) throw new RangeError(`${what}: step ${argText(step)} is not a positive integer`);
+  if (!(Number.isInteger(bits) && bits >= 1 && bits <= 30)) throw new RangeError(`${what}: bits ${argText(bits)} is not in 1..30`);
   if (!(Number.isInteger(shift) && shift >= 0 && shift <= 31 && 32 - shift <= bits)) {
-    throw new RangeError(`${what}: shift ${shift} leaves hashes wider than ${bits} bits`);
+    throw new RangeError(`${what}: shift ${argText(shift)} leaves hashes wider than ${argText(bits)} bits`);
   }
 }
 

@@ -1,9 +1,11 @@
 /** mapFile's JS twin: the file read into memory (one copy, nothing mapped). */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { checkPath } from './range.js';
 
 const IO_CHUNK = 1 << 23;
 
 export function mapFile(path: string): ArrayBuffer {
+  checkPath('mapFile', path);
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;

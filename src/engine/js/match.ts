@@ -1,5 +1,5 @@
 /** Match extension: how many bytes two arrays share forward or backward from a point. */
-import { checkBytes } from './range.js';
+import { argText, checkBytes } from './range.js';
 
 /** Up to this many bytes are compared one by one before comparing in chunks. */
 const QUICK = 24;
@@ -10,7 +10,7 @@ function asBuffer(a: Uint8Array): Buffer {
 }
 
 function clampStart(what: string, length: number, at: number): void {
-  if (!(Number.isInteger(at) && at >= 0 && at <= length)) throw new RangeError(`${what}: position ${at} is outside the ${length}-byte array`);
+  if (!(Number.isInteger(at) && at >= 0 && at <= length)) throw new RangeError(`${what}: position ${argText(at)} is outside the ${length}-byte array`);
 }
 
 /** max limited to room and rounded down; below 0 counts as 0, NaN or a missing max as no limit. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { FileContents } from '../types.js';
+import { argText, checkPath } from './range.js';
 
 const READ_CHUNK = 1 << 22;
 
@@ -15,7 +16,8 @@ function fileError(code: string, syscall: string, why: string, path: string): Er
 }
 
 export async function readFile(path: string, maxBytes: number): Promise<FileContents> {
-  if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new RangeError(`readFile: maxBytes ${maxBytes} is not a non-negative integer`);
+  checkPath('readFile', path);
+  if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new RangeError(`readFile: maxBytes ${argText(maxBytes)} is not a non-negative integer`);
   const fh = await open(path, 'r');
   try {
     const st = await fh.stat();
