@@ -100,9 +100,8 @@ inline uint32_t CheckByte(uint32_t full, unsigned shift) {
 // ---- Hashing a block of entries: out[i] = the full hash of entry from + i.
 
 template <int K>
-size_t HashScalar(const KgramJob& j, size_t from, size_t to, uint32_t* out) {
+void HashScalar(const KgramJob& j, size_t from, size_t to, uint32_t* out) {
   for (size_t e = from; e < to; e++) out[e - from] = HashK<K>(j.seq + e * j.step, 0);
-  return to;
 }
 
 #if PFSC_X86
