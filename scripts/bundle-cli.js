@@ -82,6 +82,22 @@ const command = await rolldown({
         return `import * as chevrotain from ${JSON.stringify(chevrotainFile())};\nexport { chevrotain };\n`;
       },
     },
+    {
+      // commander requires node:child_process when it loads, for subcommands that are
+      // separate executables (pfsc has none). That module pulls in node:net: 3-5 ms of every
+      // command's start here. The require is made on first use instead.
+      name: 'pfsc-commander-lazy-child-process',
+      transform(code, id) {
+        if (!id.endsWith(path.join('commander', 'lib', 'command.js'))) return null;
+        const eager = "const childProcess = require('node:child_process');";
+        if (!code.includes(eager)) {
+          console.warn('bundle-cli: commander no longer requires node:child_process as expected; it stays eager');
+          return null;
+        }
+        const lazy = "let childProcessModule;\nconst childProcess = { spawn: (...a) => (childProcessModule ??= require('node:child_process')).spawn(...a) };";
+        return { code: code.replace(eager, lazy), map: null };
+      },
+    },
   ],
 });
 await command.write({ dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true });

@@ -5,7 +5,15 @@
  * checked. Any failure (no xz, an error, a signal) falls back to lzma-native. PFSC_NO_XZ=1
  * turns it off.
  */
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
+
+/**
+ * node:child_process, loaded on the first encode: it pulls in node:net, which took 3-5 ms of
+ * every command's start here, and only a build of large streams spawns xz.
+ */
+let childProcess: typeof ChildProcess | undefined;
+const loadChildProcess = (): typeof ChildProcess => (childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof ChildProcess);
 
 /** Streams smaller than this are not worth a process start. */
 export const XZ_MIN_BYTES = 1 << 20;
@@ -31,7 +39,7 @@ export function encodeWithXz(raw: Uint8Array, level: number, extreme: boolean, d
         resolve(v);
       }
     };
-    const child = spawn('xz', ['--format=raw', `--lzma2=${xzLzma2Option(level, extreme, dictSize)}`, '--stdout', '--quiet'], {
+    const child = loadChildProcess().spawn('xz', ['--format=raw', `--lzma2=${xzLzma2Option(level, extreme, dictSize)}`, '--stdout', '--quiet'], {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     const out: Buffer[] = [];

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, makeTemp, runCli } from './harness.js';
 
@@ -8,6 +8,20 @@ const dir = makeTemp('bin');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bin/pfsc.js', () => {
+  it('is CommonJS, so that no ES module loader starts before the command runs', () => {
+    const scope = JSON.parse(readFileSync(join(dirname(BIN), 'package.json'), 'utf8')) as { type?: string };
+    expect(scope.type).toBe('commonjs');
+    const r = spawnSync(process.execPath, ['--input-type=commonjs', '-e', `
+      process.argv = [process.execPath, ${JSON.stringify(BIN)}, '--version'];
+      process.on('exit', () => { process.stderr.write(process.moduleLoadList.filter((m) => /NativeModule child_process$/.test(m)).join(',')); });
+      require(${JSON.stringify(BIN)});`], { encoding: 'utf8', env: { ...process.env, PFSC_CODE_CACHE: '0' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // Nor is the module that only spawning a process needs (commander's, xz's); node:net, which
+    // it pulls in, loads anyway when standard output is a pipe, as here.
+    expect(r.stderr).toBe('');
+  });
+
   it('is executable and starts with a node shebang', () => {
     expect(statSync(BIN).mode & 0o111).not.toBe(0);
     const r = spawnSync('head', ['-1', BIN], { encoding: 'utf8' });
@@ -18,6 +32,7 @@ describe('bin/pfsc.js', () => {
     mkdirSync(join(dir, 'bin'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pfsc', type: 'module' }));
     copyFileSync(BIN, join(dir, 'bin', 'pfsc.js'));
+    copyFileSync(join(dirname(BIN), 'package.json'), join(dir, 'bin', 'package.json'));
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'pfsc.js'), '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('npm install');
