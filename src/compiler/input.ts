@@ -50,6 +50,15 @@ export class InputFile {
     return input;
   }
 
+  /**
+   * The whole input's bytes once the read ahead (see open) has them: the very array blocks()
+   * gives as its one block. Undefined when the input is not read ahead (it comes in several
+   * blocks) and, once settled, when the read failed (blocks() reports that).
+   */
+  wholeBytes(): Promise<Uint8Array | undefined> | undefined {
+    return this.whole?.then((got) => (got.bytes.length === this.size ? got.bytes : undefined), () => undefined);
+  }
+
   /** Reads length bytes at position (fewer only if the file shrank, which is an error). */
   async read(position: number, length: number): Promise<Uint8Array> {
     const fh = await this.openHandle();

@@ -72,9 +72,10 @@ export interface Kernels {
   /**
    * The same table, built off the JavaScript thread when the engine can (native: an
    * AsyncWorker, on two threads for large inputs; JS: synchronously). seq must not change
-   * until the promise settles.
+   * until the promise settles. `threads` (native only): 1 for a build meant to run beside
+   * busy JavaScript, one core each; anything else is the default, two.
    */
-  buildKgramTableAsync(seq: Uint8Array, k: number, step: number, bits: number, shift?: number): Promise<KgramArrays>;
+  buildKgramTableAsync(seq: Uint8Array, k: number, step: number, bits: number, shift?: number, threads?: number): Promise<KgramArrays>;
   /**
    * out[outPos + j] = f(src[srcPos + j]) for j < len, where f is the copy op's transform
    * (docs/FORMAT.md "Op codes": 1 copy, 2 xor imm, 3 add imm). src may be out itself, in

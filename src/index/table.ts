@@ -76,6 +76,15 @@ export function buildTableWithBits(seq: Uint8Array, k: number, step: number, bit
   return { k, step, bits, start, entries, check, occupied: occupancy(start) };
 }
 
+/**
+ * buildTableWithBits off the JavaScript thread where the engine can (the native one can);
+ * `threads` as the engine's buildKgramTableAsync takes it.
+ */
+export async function buildTableWithBitsAsync(seq: Uint8Array, k: number, step: number, bits: number, threads?: number): Promise<KgramTable> {
+  const { start, entries, check } = await engine().buildKgramTableAsync(seq, k, step, bits, 32 - bits, threads);
+  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
+}
+
 /** buildTable off the JavaScript thread where the engine can (the native one can). */
 export async function buildTableAsync(seq: Uint8Array, k: number, step: number, load = 1): Promise<KgramTable> {
   const bits = tableBits(entriesOf(seq.length, k, step), load);

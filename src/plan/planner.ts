@@ -10,7 +10,8 @@
 import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, type BlockPlan } from '../format/types.js';
 import { hash16, hash8 } from '../index/hash.js';
 import type { IndexPart, MatchIndex } from '../index/match-index.js';
-import { buildTableWithBits, checkOf, mayHold, type KgramTable } from '../index/table.js';
+import { engineInfo } from '../engine/index.js';
+import { buildTableWithBits, buildTableWithBitsAsync, checkOf, mayHold, type KgramTable } from '../index/table.js';
 import { copyCost, DEFAULT_COST, estimateLiteralByte, type CostModel } from './cost.js';
 import { backward, forwardIdentity, forwardTransformed } from './extend.js';
 import { SegmentBuilder } from './segments.js';
@@ -108,15 +109,45 @@ interface SampledIndex {
 
 const sampledIndexes = new WeakMap<Uint8Array, SampledIndex>();
 
+/** Builds of sampled indexes started off the JavaScript thread (prepareBlock), by block. */
+const sampledBuilds = new WeakMap<Uint8Array, Promise<void>>();
+
+function sampledBits(block: Uint8Array): number {
+  const entries = Math.max(0, Math.floor((block.length - SELF_K) / SPARSE_STEP) + 1);
+  return Math.min(20, Math.max(10, 32 - Math.clz32(entries)));
+}
+
 function sampledIndexOf(block: Uint8Array): SampledIndex {
   let s = sampledIndexes.get(block);
   if (s === undefined) {
-    const entries = Math.max(0, Math.floor((block.length - SELF_K) / SPARSE_STEP) + 1);
-    const bits = Math.min(20, Math.max(10, 32 - Math.clz32(entries)));
+    const bits = sampledBits(block);
     s = { table: buildTableWithBits(block, SELF_K, SPARSE_STEP, bits), shift: 32 - bits };
     sampledIndexes.set(block, s);
   }
   return s;
+}
+
+/**
+ * Starts (once per block) building its sampled index off the JavaScript thread. The JS
+ * engine would build it on that thread anyway, perhaps for nothing (only selfMatch planners
+ * use it): there it is left to planBlock.
+ */
+function prepareSampledIndex(block: Uint8Array): Promise<void> {
+  if (sampledIndexes.has(block) || engineInfo().engine !== 'native') return Promise.resolve();
+  let job = sampledBuilds.get(block);
+  if (job === undefined) {
+    const bits = sampledBits(block);
+    // One native thread: this runs while the JavaScript thread works (opening the blob,
+    // planning), and on two cores a second native thread would only slow that down.
+    job = buildTableWithBitsAsync(block, SELF_K, SPARSE_STEP, bits, 1).then(
+      (table) => {
+        if (!sampledIndexes.has(block)) sampledIndexes.set(block, { table, shift: 32 - bits });
+      },
+      () => undefined, // planBlock builds it on this thread, and reports what fails there
+    );
+    sampledBuilds.set(block, job);
+  }
+  return job;
 }
 
 /**
@@ -301,6 +332,16 @@ export class Planner {
     this.state.filePos = s.filePos;
     this.lastOut = s.lastOut;
     this.blockStartShift = s.blockStartShift;
+  }
+
+  /**
+   * Builds what planning `block` with selfMatch needs (its sampled index, shared by every
+   * planner) off the JavaScript thread where the engine can, so that planBlock does not
+   * build it on that thread. Optional: planBlock builds whatever is missing. Awaiting it
+   * twice, or for a block already planned, costs nothing.
+   */
+  static prepareBlock(block: Uint8Array): Promise<void> {
+    return prepareSampledIndex(block);
   }
 
   /** Plans one block. `regions` are relative to the block (hints); may be empty. */

@@ -37,6 +37,13 @@ export const PLAN_VARIANTS: readonly PlannerOptions[] = [
 /** Blocks whose default plan spills more than this are not re-planned (coding gets slow). */
 export const TRIAL_SPILL_LIMIT = 64 * 1024;
 
+/**
+ * Inputs up to this size get their self-copy index built ahead (see apply). Larger blocks
+ * more often spill past TRIAL_SPILL_LIMIT, and then the index is never used: built ahead it
+ * would only take a core from the planning of the block.
+ */
+const PREPARE_LIMIT = 32 * 1024 * 1024;
+
 interface PlannerSet {
   main: Planner;
   variants: Planner[];
@@ -51,6 +58,15 @@ export class PlanPlugin {
   private readonly planners = new WeakMap<Compilation, PlannerSet>();
 
   apply(compiler: Compiler): void {
+    // An input read whole (one block) is in memory while the blob is opened and indexed,
+    // when the JavaScript thread is busy with the cache and a core is free: what planning
+    // its own earlier output needs is built then, off that thread. Not awaited here; the
+    // tap goes before the snapshot's own (stage -1), so the build starts as the stage does.
+    compiler.hooks.snapshot.tap({ name: this.name, stage: -1 }, (c) => {
+      void c.input.wholeBytes()?.then((bytes) => {
+        if (bytes !== undefined && bytes.length <= PREPARE_LIMIT) void Planner.prepareBlock(bytes);
+      });
+    });
     compiler.hooks.plan.tapPromise(this.name, async (c, block) => {
       let set = this.planners.get(c);
       if (!set) {
@@ -69,6 +85,7 @@ export class PlanPlugin {
       const before = set.main.saveState();
       let best = set.main.planBlock(block.bytes, regions);
       if (best.spill.length > TRIAL_SPILL_LIMIT || best.count <= 1) return best;
+      await Planner.prepareBlock(block.bytes);
       const blob = blobBytesOf(c);
       let bestBytes = await wireBytes(best, blob, c);
       let bestState = set.main.saveState();

@@ -96,11 +96,15 @@ describe('InputFile read-ahead', () => {
     expect(Buffer.compare(blocks[0]!.bytes, data)).toBe(0);
     expect(Buffer.from(blocks[0]!.sha256!).toString('hex')).toBe(sha(data));
 
+    // wholeBytes gives the very array of that one block (plugins key work on it by identity).
+    expect(await whole.wholeBytes()).toBe(blocks[0]!.bytes);
+
     const big = await InputFile.open(file, { readAheadUpTo: 50_000 }); // too large to read ahead
     const parts = [];
     for await (const b of big.blocks(40_000)) parts.push(b);
     expect(parts.map((b) => b.bytes.length)).toEqual([40_000, 40_000, 20_000]);
     expect(parts.every((b) => b.sha256 === undefined)).toBe(true);
+    expect(big.wholeBytes()).toBeUndefined();
     expect(Buffer.compare(Buffer.concat(parts.map((b) => b.bytes)), data)).toBe(0);
   });
 
@@ -111,15 +115,18 @@ describe('InputFile read-ahead', () => {
     writeFileSync(file, data);
     const input = await InputFile.open(file, { readAheadUpTo: 1 << 20 });
     truncateSync(file, 10); // races the read ahead: it may have finished or not
+    const early = input.wholeBytes(); // never rejects: blocks() reports a failed read
     try {
       const got = [];
       for await (const b of input.blocks(1 << 20)) got.push(b);
       expect(got).toHaveLength(1);
       expect(Buffer.compare(got[0]!.bytes, data)).toBe(0);
       expect(Buffer.from(got[0]!.sha256!).toString('hex')).toBe(sha(data));
+      expect(await early).toBe(got[0]!.bytes);
     } catch (e) {
       expect(e).toBeInstanceOf(PfscError);
       expect((e as PfscError).code).toBe('PFSC_INPUT_UNREADABLE');
+      expect(await early).toBeUndefined();
     }
     // Without the read ahead, the blocks are read when asked for: the cut is always seen.
     writeFileSync(file, data);

@@ -355,7 +355,12 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
           const bits = Math.max(10, Math.ceil(Math.log2(n / 4)));
           const want = js.buildKgramTable(seq, kk, step, bits);
           const where = `${kind} k=${kk} step=${step} bits=${bits}`;
-          for (const [how, got] of [['sync', k.buildKgramTable(seq, kk, step, bits)], ['async', await k.buildKgramTableAsync(seq, kk, step, bits)]] as const) {
+          const builds = [
+            ['sync', k.buildKgramTable(seq, kk, step, bits)],
+            ['async', await k.buildKgramTableAsync(seq, kk, step, bits)],
+            ['async on one thread', await k.buildKgramTableAsync(seq, kk, step, bits, 32 - bits, 1)],
+          ] as const;
+          for (const [how, got] of builds) {
             expect(Buffer.compare(new Uint8Array(got.start.buffer), new Uint8Array(want.start.buffer)), `start ${where} ${how}`).toBe(0);
             expect(Buffer.compare(new Uint8Array(got.entries.buffer), new Uint8Array(want.entries.buffer)), `entries ${where} ${how}`).toBe(0);
             expect(Buffer.compare(got.check, want.check), `check ${where} ${how}`).toBe(0);
