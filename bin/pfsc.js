@@ -49,55 +49,82 @@ function cacheHome() {
 const useCache = process.env.PFSC_CODE_CACHE !== '0';
 const home = cacheHome();
 const cacheDir = join(home, 'code-cache');
-// V8 checks a cache's V8 version and flags, and the length of the source, not its text:
-// the file name carries the script's digest, so a cache is only ever offered to its script.
-const cacheName = `cli-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}-${process.version}-${process.arch}.v8`;
-// The bundler writes the script in ASCII, which reads fastest as latin1 (one byte a character).
-const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
-const cacheFile = join(cacheDir, cacheName);
 
-// A cache is about two thirds of the script's size; a file far larger is not one of ours.
-const MAX_CACHE_BYTES = 8 * bytes.length + (1 << 20);
-let cachedData;
-if (useCache) {
-  try {
-    if (statSync(cacheFile).size <= MAX_CACHE_BYTES) cachedData = readFileSync(cacheFile);
-  } catch {
-    // None yet: this run writes it.
+/**
+ * Runs a CommonJS script of dist/cli/ (its bytes given) compiled with a V8 code cache named
+ * after it (`name`), and returns its exports.
+ */
+function runCached(file, bytes, name) {
+  // V8 checks a cache's V8 version and flags, and the length of the source, not its text:
+  // the file name carries the script's digest, so a cache is only ever offered to its script.
+  const cacheName = `${name}-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}-${process.version}-${process.arch}.v8`;
+  // The bundler writes the scripts in ASCII, which reads fastest as latin1 (one byte a character).
+  const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+  const cacheFile = join(cacheDir, cacheName);
+  // A cache is about two thirds of the script's size; a file far larger is not one of ours.
+  const maxCacheBytes = 8 * bytes.length + (1 << 20);
+  let cachedData;
+  if (useCache) {
+    try {
+      if (statSync(cacheFile).size <= maxCacheBytes) cachedData = readFileSync(cacheFile);
+    } catch {
+      // None yet: this run writes it.
+    }
   }
+  // The CommonJS wrapper, on the script's first line so its line numbers stay the script's.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  const cjsModule = { exports: {} };
+  script.runInThisContext()(cjsModule.exports, createRequire(file), cjsModule, file, dirname(file));
+  if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
+    // At exit the cache also holds the functions this run compiled. It goes into the cache
+    // folder only once that exists (the first build makes it: `pfsc doctor` and `--help`
+    // leave no folder behind). A folder that cannot be written just means no cache; older
+    // caches of the same script in it are removed.
+    const older = new RegExp(`^${name}-[0-9a-f]{32}-.*\\.v8$`);
+    process.once('exit', () => {
+      try {
+        if (!statSync(home).isDirectory()) return;
+        mkdirSync(cacheDir, { recursive: true });
+        const tmp = join(cacheDir, `.${cacheName}.${process.pid}.tmp`);
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+        for (const f of readdirSync(cacheDir)) {
+          if (f !== cacheName && older.test(f)) rmSync(join(cacheDir, f), { force: true });
+        }
+      } catch {
+        // Not writable here: the next run compiles again.
+      }
+    });
+  }
+  return cjsModule.exports;
 }
 
-// The CommonJS wrapper, on the script's first line so its line numbers stay the bundle's.
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
-const cjsModule = { exports: {} };
 // A script has no import() in Node 20: lend it this module's (src/cli/dynamic-import.ts).
 // The package's own name is resolved from the package's root, not from bin/ (whose
 // package.json has no name): the same file, so the same module, that plugins get for 'pfsc'.
 const fromPackageRoot = createRequire(join(__dirname, '..', 'package.json'));
 globalThis[Symbol.for('pfsc.cli.import')] = (specifier) =>
   import(specifier === 'pfsc' ? pathToFileURL(fromPackageRoot.resolve('pfsc')).href : specifier);
-script.runInThisContext()(cjsModule.exports, createRequire(bundle), cjsModule, bundle, dirname(bundle));
-
-if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
-  // At exit the cache also holds the functions this run compiled. It goes into the cache
-  // folder only once that exists (the first build makes it: `pfsc doctor` and `--help` leave
-  // no folder behind). A folder that cannot be written just means no cache; older caches in
-  // it are removed.
-  process.once('exit', () => {
+// The command's other scripts (dist/cli/lmdb.cjs: a package bundled apart, which most
+// commands never load), each run once, with a code cache of its own. Undefined when the
+// script is missing: the command then requires the package itself.
+const scripts = new Map();
+globalThis[Symbol.for('pfsc.cli.script')] = (name) => {
+  if (!/^[a-z]+$/.test(name)) throw new Error(`pfsc: no script ${name}`);
+  if (!scripts.has(name)) {
+    const file = join(dirname(bundle), `${name}.cjs`);
+    let got;
     try {
-      if (!statSync(home).isDirectory()) return;
-      mkdirSync(cacheDir, { recursive: true });
-      const tmp = join(cacheDir, `.${cacheName}.${process.pid}.tmp`);
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, cacheFile);
-      for (const f of readdirSync(cacheDir)) {
-        if (f !== cacheName && /^cli-[0-9a-f]{32}-.*\.v8$/.test(f)) rmSync(join(cacheDir, f), { force: true });
-      }
+      got = readFileSync(file);
     } catch {
-      // Not writable here: the next run compiles again.
+      got = undefined;
     }
-  });
-}
+    scripts.set(name, got === undefined ? undefined : runCached(file, got, name));
+  }
+  return scripts.get(name);
+};
+
+const main = runCached(bundle, bytes, 'cli');
 
 // main() ends the process itself, with the command's exit code (and reports its own errors).
-cjsModule.exports.main(process.argv);
+main.main(process.argv);

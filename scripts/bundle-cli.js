@@ -8,6 +8,9 @@
 //              (medians of 20 interleaved runs against the earlier ES module chunks).
 //              Code the command loads on demand (the API per command, the bank language)
 //              is evaluated on first use, as the chunks were loaded on first use.
+//   lmdb.cjs   lmdb's JavaScript with its pure-JavaScript dependencies (LMDB_PACKAGES), which
+//              the command loads when it first opens the cache, through bin/pfsc.js, with a
+//              code cache of its own; most commands (a replay from refs, --version) never do.
 //   worker.js  the pCPU worker (parallel-lanes.ts starts it from new URL('./worker.js',
 //              import.meta.url)), an ES module with its chunks.
 //
@@ -61,6 +64,48 @@ const shared = {
   logLevel: 'warn',
 };
 const isPackage = (id) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('\0');
+/** The package an import names: '@scope/name' or 'name', without any subpath. */
+const packageOf = (id) => id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * lmdb's JavaScript and the pure-JavaScript packages it loads, bundled into the command: as
+ * packages they took 35-45 ms to resolve, compile and run whenever a cache was opened (every
+ * build), 15-20 ms bundled and covered by the script's code cache. Their native parts
+ * (lmdb's and msgpackr-extract's .node files) stay in node_modules, found as before from the
+ * package folders, which LMDB_PATCHES point at instead of at the script's folder.
+ */
+const LMDB_PACKAGES = ['lmdb', 'msgpackr', 'msgpackr-extract', 'ordered-binary', 'weak-lru-cache', '@harperfast/extended-iterable', 'node-gyp-build-optional-packages', 'detect-libc'];
+const LMDB_SHIM = path.join(DIST, 'src', 'blob', 'lmdb.js');
+
+/**
+ * Source edits of the bundled packages, each checked: a package version that no longer has
+ * the text stops the bundle, with the package named, rather than building a command that
+ * looks for its native part in the wrong folder.
+ */
+const LMDB_PATCHES = [
+  {
+    // lmdb finds its native part (and its compression dictionary) from its own file's path.
+    file: path.join('lmdb', 'dist', 'index.cjs'),
+    from: /__filename/g,
+    to: '__lmdbFile',
+    prologue: 'var __lmdbFile = require.resolve("lmdb");\n',
+  },
+  {
+    // msgpackr-extract loads its native part from its own folder.
+    file: path.join('msgpackr-extract', 'index.js'),
+    from: /__dirname/g,
+    to: '__msgpackrExtractDir',
+    prologue: 'var __msgpackrExtractDir = require("path").dirname(require.resolve("msgpackr-extract"));\n',
+  },
+  {
+    // detect-libc requires node:child_process as it loads (3-5 ms, with node:net) for a
+    // fallback it seldom runs: the require is made on first use instead.
+    file: path.join('detect-libc', 'lib', 'detect-libc.js'),
+    from: /const childProcess = require\('child_process'\);/,
+    to: "let childProcessModule;\nconst childProcess = { exec: (...a) => (childProcessModule ??= require('child_process')).exec(...a), execSync: (...a) => (childProcessModule ??= require('child_process')).execSync(...a) };",
+    prologue: '',
+  },
+];
 
 rmSync(OUT, { recursive: true, force: true });
 
@@ -71,6 +116,21 @@ const command = await rolldown({
   input: { main: MAIN },
   external: (id) => isPackage(id) && !['pfsc', 'commander', 'tapable'].includes(id),
   plugins: [
+    {
+      name: 'pfsc-lmdb-script',
+      load(id) {
+        if (id !== LMDB_SHIM) return null;
+        // lmdb from dist/cli/lmdb.cjs, which bin/pfsc.js runs with a code cache of its own;
+        // the package itself when the script is not there (or the bundle runs some other way).
+        return [
+          'export function loadLmdb() {',
+          "  const script = globalThis[Symbol.for('pfsc.cli.script')];",
+          "  return (script !== undefined && script('lmdb')) || require('lmdb');",
+          '}',
+          '',
+        ].join('\n');
+      },
+    },
     {
       name: 'pfsc-chevrotain-static',
       resolveId(id, importer) {
@@ -102,6 +162,43 @@ const command = await rolldown({
 });
 await command.write({ dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true });
 await command.close();
+// lmdb's script: the package's JavaScript with its pure-JavaScript dependencies, patched.
+const LMDB_ENTRY = '\0pfsc-lmdb-entry';
+const lmdbScript = await rolldown({
+  ...shared,
+  input: { lmdb: LMDB_ENTRY },
+  external: (id) => isPackage(id) && !LMDB_PACKAGES.includes(packageOf(id)),
+  // ordered-binary builds a string reader with eval() on purpose; it is not ours to change.
+  onLog(level, log, handler) {
+    if (log.code === 'EVAL' && String(log.id ?? log.message).includes('ordered-binary')) return;
+    handler(level, log);
+  },
+  plugins: [
+    {
+      name: 'pfsc-lmdb-patches',
+      resolveId: (id) => (id === LMDB_ENTRY ? id : null),
+      load: (id) => (id === LMDB_ENTRY ? 'module.exports = require("lmdb");\n' : null),
+      transform(code, id) {
+        const patch = LMDB_PATCHES.find((p) => id.endsWith(path.sep + 'node_modules' + path.sep + p.file));
+        if (patch === undefined) return null;
+        if (!patch.from.test(code)) {
+          throw new Error(`bundle-cli: ${patch.file} no longer has ${patch.from}; update LMDB_PATCHES for this version`);
+        }
+        patch.from.lastIndex = 0;
+        patch.applied = true;
+        return { code: patch.prologue + code.replace(patch.from, patch.to), map: null };
+      },
+    },
+  ],
+});
+await lmdbScript.write({ dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true });
+await lmdbScript.close();
+for (const p of LMDB_PATCHES) {
+  if (!p.applied) {
+    console.error(`bundle-cli: ${p.file} was not bundled, so its edit was not made; check LMDB_PACKAGES`);
+    process.exit(1);
+  }
+}
 
 // Non-ASCII characters as \u escapes. They stand in strings, template texts, regular
 // expressions and comments, where an escape means the same character; one after a backslash

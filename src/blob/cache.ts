@@ -17,13 +17,8 @@ import { open as openFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
 import type { RootDatabase } from 'lmdb';
-
-// lmdb (a native module) is loaded when a cache is first opened: a replay that copies only
-// from refs never opens one, and starts faster without it.
-const requireCjs = createRequire(import.meta.url);
-const lmdb = (): typeof import('lmdb') => requireCjs('lmdb') as typeof import('lmdb');
+import { loadLmdb } from './lmdb.js';
 import { engine } from '../engine/index.js';
 import { PfscError } from '../errors.js';
 
@@ -448,7 +443,7 @@ function openCatalog(path: string): RootDatabase<CatalogRecord, string> {
     problem = catalogProblem(path);
   }
   if (problem !== undefined) throw new PfscError('PFSC_CACHE', `catalog ${path} is damaged: ${problem}`);
-  const db = lmdb().open<CatalogRecord, string>({ path, encoding: 'json', compression: false });
+  const db = loadLmdb().open<CatalogRecord, string>({ path, encoding: 'json', compression: false });
   // Touch the catalog so a file lmdb cannot read fails here, not at first use.
   db.get('');
   return db;

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, makeTemp, runCli } from './harness.js';
+import { BIN, makeTemp, ROOT, runCli } from './harness.js';
 
 const dir = makeTemp('bin');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,6 +83,50 @@ describe('bin/pfsc.js', () => {
       expect(runCli(['--version'], { home }).status).toBe(0);
       expect(existsSync(stale)).toBe(false);
       expect(cacheFiles(home)).toEqual(files);
+    });
+
+    it('covers the lmdb script too, loaded only by commands that open the cache', () => {
+      const home = join(dir, 'cc-lmdb');
+      mkdirSync(home);
+      // --version opens no cache: no lmdb script is run, so no cache of it is written.
+      expect(runCli(['--version'], { home }).status).toBe(0);
+      expect(cacheFiles(home).filter((f) => f.startsWith('lmdb-'))).toEqual([]);
+      const info = runCli(['blob', 'info'], { home });
+      expect(info.status, info.stderr).toBe(0);
+      const lmdbCaches = cacheFiles(home).filter((f) => f.startsWith('lmdb-'));
+      expect(lmdbCaches).toHaveLength(1);
+      expect(lmdbCaches[0]).toMatch(new RegExp(`^lmdb-[0-9a-f]{32}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8$`));
+      const file = join(home, 'code-cache', lmdbCaches[0]!);
+      const written = readFileSync(file);
+      // Used, not rewritten; damaged, replaced, and the command works all the same.
+      const again = runCli(['blob', 'info'], { home });
+      expect(again.stdout).toBe(info.stdout);
+      expect(Buffer.compare(readFileSync(file), written)).toBe(0);
+      writeFileSync(file, Buffer.alloc(written.length, 0x33));
+      const damaged = runCli(['blob', 'info'], { home });
+      expect(damaged.status, damaged.stderr).toBe(0);
+      expect(damaged.stdout).toBe(info.stdout);
+      expect(readFileSync(file).equals(Buffer.alloc(written.length, 0x33))).toBe(false);
+      // The command's own cache is still the one file of its name.
+      expect(cacheFiles(home).filter((f) => f.startsWith('cli-'))).toHaveLength(1);
+    });
+
+    it('falls back to the lmdb package when dist/cli/lmdb.cjs is not there', () => {
+      const tree = join(dir, 'no-lmdb-script');
+      mkdirSync(join(tree, 'bin'), { recursive: true });
+      mkdirSync(join(tree, 'dist', 'cli'), { recursive: true });
+      copyFileSync(join(ROOT, 'package.json'), join(tree, 'package.json'));
+      copyFileSync(BIN, join(tree, 'bin', 'pfsc.js'));
+      copyFileSync(join(dirname(BIN), 'package.json'), join(tree, 'bin', 'package.json'));
+      copyFileSync(join(ROOT, 'dist', 'cli', 'main.cjs'), join(tree, 'dist', 'cli', 'main.cjs'));
+      symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+      symlinkSync(join(ROOT, 'native'), join(tree, 'native'));
+      symlinkSync(join(ROOT, 'src'), join(tree, 'src')); // the profile's bank files
+      const home = join(dir, 'no-lmdb-home');
+      const r = spawnSync(process.execPath, [join(tree, 'bin', 'pfsc.js'), 'blob', 'info'], { encoding: 'utf8', env: { ...process.env, PFSC_HOME: home } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Blob_ID');
+      expect(existsSync(join(home, 'catalog.lmdb'))).toBe(true);
     });
 
     it('is neither read nor written with PFSC_CODE_CACHE=0, and a folder it cannot write costs nothing but the cache', () => {
