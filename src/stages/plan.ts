@@ -85,11 +85,13 @@ export class PlanPlugin {
       const before = set.main.saveState();
       let best = set.main.planBlock(block.bytes, regions);
       if (best.spill.length > TRIAL_SPILL_LIMIT || best.count <= 1) return best;
-      await Planner.prepareBlock(block.bytes);
       const blob = blobBytesOf(c);
       let bestBytes = await wireBytes(best, blob, c);
       let bestState = set.main.saveState();
-      for (const v of set.variants) {
+      for (const [j, v] of set.variants.entries()) {
+        // The settings without selfMatch come first: the block's table, when built ahead,
+        // is awaited only before the first that needs it.
+        if (PLAN_VARIANTS[j]!.selfMatch === true) await Planner.prepareBlock(block.bytes);
         v.restoreState(before);
         const plan = v.planBlock(block.bytes, regions);
         const bytes = await wireBytes(plan, blob, c);
