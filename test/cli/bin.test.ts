@@ -76,13 +76,22 @@ describe('bin/pfsc.js', () => {
       expect(huge.status, huge.stderr).toBe(0);
       expect(huge.stdout).toBe(first.stdout);
       expect(statSync(file).size).toBeLessThan(12 * 1024 * 1024);
+      // build, replay and exec keep caches of their own, beside the other commands' one.
+      writeFileSync(join(home, 'small.txt'), 'a small input, built for its cache file\n');
+      const built = runCli(['build', join(home, 'small.txt'), '-q'], { home });
+      expect(built.status, built.stderr).toBe(0);
+      const own = cacheFiles(home).filter((f) => f.startsWith('cli-build-'));
+      expect(own).toHaveLength(1);
+      expect(own[0]).toMatch(new RegExp(`^cli-build-[0-9a-f]{32}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8$`));
+      expect(cacheFiles(home).filter((f) => /^cli-[0-9a-f]{32}-/.test(f))).toEqual(files);
       // A cache of another script version is removed when a new one is written.
       const stale = join(home, 'code-cache', `cli-${'0'.repeat(32)}-v0.0.0-${process.arch}.v8`);
       writeFileSync(stale, 'old');
       rmSync(file);
       expect(runCli(['--version'], { home }).status).toBe(0);
       expect(existsSync(stale)).toBe(false);
-      expect(cacheFiles(home)).toEqual(files);
+      expect(cacheFiles(home).filter((f) => /^cli-[0-9a-f]{32}-/.test(f))).toEqual(files);
+      expect(cacheFiles(home).filter((f) => f.startsWith('cli-build-'))).toEqual(own);
     });
 
     it('covers the lmdb script too, loaded only by commands that open the cache', () => {
