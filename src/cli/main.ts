@@ -17,6 +17,7 @@ import { execCommand } from './commands/exec.js';
 import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { debugEnabled, type CliContext, type CliIo } from './context.js';
+import { prefetchRefsInArgv } from './prefetch.js';
 import { EXIT_OK, formatError } from './report-error.js';
 import { packageVersion } from './version.js';
 
@@ -183,6 +184,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<neve
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
 
+  prefetchRefsInArgv(argv);
   const code = await run(argv, { stdout: process.stdout, stderr: process.stderr, env });
   await drain(process.stdout);
   exiting = true;
