@@ -1,7 +1,7 @@
 /** replay(): rebuild a file from a .pbb blueprint and the local blob. Needs no compiler. */
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from '../io/pipeline.js';
 import type { ReplayOptions, ReplayResult } from '../api-types.js';
 import { openBlob, toHex } from '../blob/index.js';
 import { prefetchRefs } from '../blob/generators/ref.js';

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from './pipeline.js';
 import { registerTemp } from './cleanup.js';
 
 /** A fresh temporary path, registered for removal if the process is interrupted. */

@@ -1,7 +1,7 @@
 /** Built-in emit stage: moves the finished .pbb into place, or streams it to standard output. */
 import { createReadStream } from 'node:fs';
 import { link, rename, rm, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from '../io/pipeline.js';
 import type { Compiler } from '../compiler/compiler.js';
 import { PfscError } from '../errors.js';
 
