@@ -401,11 +401,13 @@ void SortParts(const KgramJob& j, const Chains* chains, int threads, const size_
                int lowBits, int32_t* localEntries, uint8_t* localCheck) {
   const size_t lowBuckets = size_t{1} << lowBits;
   std::vector<uint32_t> next(lowBuckets);
+  std::vector<uint16_t> bloom(lowBuckets);
   for (size_t p = pFrom; p < pTo; p++) {
     const size_t a = partStart[p];
     const size_t m = partStart[p + 1] - a;
     int32_t* start = j.start + (p << lowBits);
     std::fill(next.begin(), next.end(), 0);
+    std::fill(bloom.begin(), bloom.end(), 0);
     // The records come from memory (the scatter streamed them past the cache), in blocks the
     // hardware prefetcher cannot follow: ask for the next partition's while counting this one's.
     ChainPrefetch ahead(chains, threads, p + 1 < pTo ? p + 1 : p, p + 1 < pTo);
@@ -429,15 +431,18 @@ void SortParts(const KgramJob& j, const Chains* chains, int threads, const size_
     uint8_t* check = local ? localCheck : j.check + a;
     for (int t = 0; t < threads; t++) {
       ForEachRecord(chains[t], p, [&](uint64_t r) {
-        uint32_t to = next[RecLow(r) >> 8]++;
+        const uint32_t low = RecLow(r);
+        uint32_t to = next[low >> 8]++;
         out[to] = static_cast<int32_t>(RecEntry(r));
-        check[to] = static_cast<uint8_t>(RecLow(r));
+        check[to] = static_cast<uint8_t>(low);
+        bloom[low >> 8] |= static_cast<uint16_t>(1u << (low & 15));
       });
     }
     if (local) {
       CopyOut(j.entries + a, localEntries, m);
       CopyOut(j.check + a, localCheck, m);
     }
+    std::memcpy(j.bloom + (p << lowBits), bloom.data(), lowBuckets * sizeof(uint16_t));
   }
 #if PFSC_X86
   _mm_sfence();  // the streamed results are visible before the build returns
@@ -578,10 +583,19 @@ bool MakeArrays(Napi::Env env, KgramJob* job, Napi::Object* out) {
   }
   job->check = static_cast<uint8_t*>(checkMem);
   Napi::Uint8Array check = Napi::Uint8Array::New(env, job->entries_count, PagesArrayBuffer(env, checkMem, job->entries_count), 0);
+  const size_t buckets = size_t{1} << job->bits;
+  void* bloomMem = PagesAlloc(buckets * sizeof(uint16_t));
+  if (bloomMem == nullptr) {
+    ThrowRange(env, "out of memory for a table's " + std::to_string(buckets) + " bucket halfwords");
+    return false;
+  }
+  job->bloom = static_cast<uint16_t*>(bloomMem);
+  Napi::Uint16Array bloom = Napi::Uint16Array::New(env, buckets, PagesArrayBuffer(env, bloomMem, buckets * sizeof(uint16_t)), 0);
   *out = Napi::Object::New(env);
   out->Set("start", start);
   out->Set("entries", entries);
   out->Set("check", check);
+  out->Set("bloom", bloom);
   return true;
 }
 
@@ -619,6 +633,7 @@ uint32_t KgramHash(const uint8_t* p, int k, unsigned shift) { return k == 8 ? Ha
 bool BuildKgram(const KgramJob& job) {
   if (job.entries_count == 0) {
     std::memset(job.start, 0, ((size_t{1} << job.bits) + 1) * sizeof(int32_t));
+    std::memset(job.bloom, 0, (size_t{1} << job.bits) * sizeof(uint16_t));
     return true;
   }
   return job.k == 8 ? BuildSorted<8>(job) : BuildSorted<16>(job);

@@ -23,13 +23,14 @@ struct KgramJob {
   size_t entries_count = 0;
   int32_t* start = nullptr;    // 2^bits + 1 words
   int32_t* entries = nullptr;  // entries_count words
+  uint16_t* bloom = nullptr;   // 2^bits halfwords: bit (c & 15) for each check byte c in the bucket
   uint8_t* check = nullptr;    // entries_count bytes
 };
 
 /** hashAt(seq, pos, k, shift) of src/index/hash.ts. */
 uint32_t KgramHash(const uint8_t* p, int k, unsigned shift);
 
-/** Fills job.start and job.entries; false when its scratch memory is not there. */
+/** Fills job.start, job.entries, job.check and job.bloom; false when its scratch memory is not there. */
 bool BuildKgram(const KgramJob& job);
 
 Napi::Value BuildKgramTable(const Napi::CallbackInfo& info);

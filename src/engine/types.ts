@@ -23,6 +23,12 @@ export interface KgramArrays {
    * k-grams that share the bucket without reading the sequence.
    */
   check: Uint8Array;
+  /**
+   * 2^bits halfwords, one per bucket: bit (c & 15) set for each check byte c among the
+   * bucket's entries. A probe whose check byte's bit is clear skips the bucket without
+   * reading its starts or check bytes (a cache miss each, on a large table).
+   */
+  bloom: Uint16Array;
 }
 
 export interface Kernels {

@@ -19,7 +19,7 @@ import {
 } from './match-index.js';
 
 /** Bump when the tables' layout or parameters change: old cache entries are then ignored. */
-export const INDEX_FORMAT = 6;
+export const INDEX_FORMAT = 7;
 
 /** Cache entry kind of a ref's tables. */
 export const REF_INDEX_KIND = 'refindex';

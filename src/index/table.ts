@@ -20,15 +20,12 @@ export interface KgramTable {
   /** Each entry's check byte: the 8 hash bits below its bucket's (see checkOf). */
   check: Uint8Array;
   /**
-   * One bit per bucket, set when the bucket holds an entry. Probes check it first: it is
-   * 32 times smaller than start and stays in cache, and most probes of new data miss.
+   * A halfword per bucket, bit (c & 15) set for each check byte c in it (see mayHoldCheck).
+   * Probes read it first: a clear bit settles the probe with one read, where the bucket's
+   * start and then its check bytes are two dependent ones (about four entries a bucket,
+   * so nearly every bucket is occupied, and most probes of new data find no entry).
    */
-  occupied: Uint32Array;
-}
-
-/** One bit per bucket, set when it holds an entry (the engine's kernel). */
-export function occupancy(start: Int32Array): Uint32Array {
-  return engine().occupancy(start);
+  bloom: Uint16Array;
 }
 
 /**
@@ -39,9 +36,9 @@ export function checkOf(full: number, bits: number): number {
   return (full >>> (24 - bits)) & 255;
 }
 
-/** True when bucket h may hold entries. */
-export function mayHold(t: KgramTable, h: number): boolean {
-  return (t.occupied[h >>> 5] & (1 << (h & 31))) !== 0;
+/** True when bucket h may hold an entry with check byte c (false: it holds none). */
+export function mayHoldCheck(t: KgramTable, h: number, c: number): boolean {
+  return ((t.bloom[h] >>> (c & 15)) & 1) !== 0;
 }
 
 /**
@@ -66,14 +63,14 @@ function entriesOf(n: number, k: number, step: number): number {
  */
 export function buildTable(seq: Uint8Array, k: number, step: number, load = 1): KgramTable {
   const bits = tableBits(entriesOf(seq.length, k, step), load);
-  const { start, entries, check } = engine().buildKgramTable(seq, k, step, bits);
-  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
+  const { start, entries, check, bloom } = engine().buildKgramTable(seq, k, step, bits);
+  return { k, step, bits, start, entries, check, bloom };
 }
 
 /** buildTable with a given hash width (2^bits buckets). */
 export function buildTableWithBits(seq: Uint8Array, k: number, step: number, bits: number): KgramTable {
-  const { start, entries, check } = engine().buildKgramTable(seq, k, step, bits);
-  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
+  const { start, entries, check, bloom } = engine().buildKgramTable(seq, k, step, bits);
+  return { k, step, bits, start, entries, check, bloom };
 }
 
 /**
@@ -81,27 +78,38 @@ export function buildTableWithBits(seq: Uint8Array, k: number, step: number, bit
  * `threads` as the engine's buildKgramTableAsync takes it.
  */
 export async function buildTableWithBitsAsync(seq: Uint8Array, k: number, step: number, bits: number, threads?: number): Promise<KgramTable> {
-  const { start, entries, check } = await engine().buildKgramTableAsync(seq, k, step, bits, 32 - bits, threads);
-  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
+  const { start, entries, check, bloom } = await engine().buildKgramTableAsync(seq, k, step, bits, 32 - bits, threads);
+  return { k, step, bits, start, entries, check, bloom };
 }
 
 /** buildTable off the JavaScript thread where the engine can (the native one can). */
 export async function buildTableAsync(seq: Uint8Array, k: number, step: number, load = 1): Promise<KgramTable> {
   const bits = tableBits(entriesOf(seq.length, k, step), load);
-  const { start, entries, check } = await engine().buildKgramTableAsync(seq, k, step, bits);
-  return { k, step, bits, start, entries, check, occupied: occupancy(start) };
+  const { start, entries, check, bloom } = await engine().buildKgramTableAsync(seq, k, step, bits);
+  return { k, step, bits, start, entries, check, bloom };
 }
 
+/*
+ * A serialized table (a cache object's part; little-endian, 4-byte aligned):
+ *   8 header words   magic "PFXI", TABLE_VERSION, k, step, bits, entries, 0, 0
+ *   start            2^bits + 1 int32
+ *   entries          `entries` int32
+ *   check            `entries` bytes, zero-padded to a multiple of 4
+ *   bloom            2^bits uint16 (version 4 on; version 3 had none)
+ */
 const TABLE_MAGIC = 0x4958_4650; // "PFXI" little-endian
-const TABLE_VERSION = 3;
+const TABLE_VERSION = 4;
 const HEADER_WORDS = 8;
 
 /** Words the check bytes take, padded to keep what follows 4-byte aligned. */
 const checkWords = (entries: number): number => Math.ceil(entries / 4);
 
-/** Bytes of a serialized table: 8 header words, start, entries, check bytes (padded). */
+/** Words the bucket halfwords take (a whole number: tables have at least 2^10 buckets). */
+const bloomWords = (buckets: number): number => Math.ceil(buckets / 2);
+
+/** Bytes of a serialized table: 8 header words, start, entries, check bytes (padded), bucket halfwords. */
 export function tableByteLength(t: KgramTable): number {
-  return 4 * (HEADER_WORDS + t.start.length + t.entries.length + checkWords(t.entries.length));
+  return 4 * (HEADER_WORDS + t.start.length + t.entries.length + checkWords(t.entries.length) + bloomWords(t.bloom.length));
 }
 
 export function writeTable(t: KgramTable, out: Uint8Array, at: number): number {
@@ -115,6 +123,8 @@ export function writeTable(t: KgramTable, out: Uint8Array, at: number): number {
   words.set(t.start, HEADER_WORDS);
   words.set(t.entries, HEADER_WORDS + t.start.length);
   out.set(t.check, at + 4 * words.length);
+  const bloomAt = out.byteOffset + at + 4 * (words.length + checkWords(t.entries.length));
+  new Uint16Array(out.buffer, bloomAt, t.bloom.length).set(t.bloom);
   return at + tableByteLength(t);
 }
 
@@ -131,12 +141,13 @@ export function readTable(buf: Uint8Array, at: number): { table: KgramTable; end
   if (magic !== TABLE_MAGIC || version !== TABLE_VERSION) return undefined;
   if ((k !== 8 && k !== 16) || step < 1 || bits < 10 || bits > 24 || entries < 0) return undefined;
   const buckets = 1 << bits;
-  const words = HEADER_WORDS + buckets + 1 + entries + checkWords(entries);
+  const words = HEADER_WORDS + buckets + 1 + entries + checkWords(entries) + bloomWords(buckets);
   if (at + 4 * words > buf.length) return undefined;
   const base = buf.byteOffset + at + 4 * HEADER_WORDS;
   const start = new Int32Array(buf.buffer, base, buckets + 1);
   if (start[0] !== 0 || start[buckets] !== entries) return undefined;
   const list = new Int32Array(buf.buffer, base + 4 * (buckets + 1), entries);
   const check = new Uint8Array(buf.buffer, base + 4 * (buckets + 1 + entries), entries);
-  return { table: { k, step, bits, start, entries: list, check, occupied: occupancy(start) }, end: at + 4 * words };
+  const bloom = new Uint16Array(buf.buffer, base + 4 * (buckets + 1 + entries + checkWords(entries)), buckets);
+  return { table: { k, step, bits, start, entries: list, check, bloom }, end: at + 4 * words };
 }

@@ -11,7 +11,7 @@ import { OP_COPY, OP_COPY_ADD, OP_COPY_XOR, type BlockPlan } from '../format/typ
 import { hash16, hash8 } from '../index/hash.js';
 import type { IndexPart, MatchIndex } from '../index/match-index.js';
 import { engineInfo } from '../engine/index.js';
-import { buildTableWithBits, buildTableWithBitsAsync, checkOf, mayHold, type KgramTable } from '../index/table.js';
+import { buildTableWithBits, buildTableWithBitsAsync, checkOf, mayHoldCheck, type KgramTable } from '../index/table.js';
 import { copyCost, DEFAULT_COST, estimateLiteralByte, type CostModel } from './cost.js';
 import { backward, forwardIdentity, forwardTransformed } from './extend.js';
 import { SegmentBuilder } from './segments.js';
@@ -381,8 +381,9 @@ export class Planner {
           const h = part.params.k === 8 ? h8 : h16;
           if (h < 0) continue;
           const hb = h >>> (32 - part.id.bits);
-          if (!mayHold(part.id, hb)) continue;
-          this.probeIdentity(t, i, litStart, p, hb, checkOf(h, part.id.bits), cost, best);
+          const c = checkOf(h, part.id.bits);
+          if (!mayHoldCheck(part.id, hb, c)) continue; // no entry of the bucket has this check byte
+          this.probeIdentity(t, i, litStart, p, hb, c, cost, best);
         }
         if (this.self !== undefined && best.length < this.goodEnough) this.probeSelf(t, i, litStart, cost, best);
       }
@@ -610,8 +611,8 @@ export class Planner {
     const isXor = op === OP_COPY_XOR;
     const last = k - 1;
     const hb = hFull >>> (32 - bits);
-    if (!mayHold(table, hb)) return;
     const c = checkOf(hFull, bits);
+    if (!mayHoldCheck(table, hb, c)) return;
     const maxWalk = part.params.maxWalk;
     const end = Math.min(start[hb + 1], start[hb] + scanLimit(maxWalk));
     for (let x = start[hb], walked = 0; x < end && walked < maxWalk; x++) {

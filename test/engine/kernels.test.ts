@@ -63,7 +63,7 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
  * e * step while one fits, bucket hashAt(seq, e * step, k, shift); each bucket lists its
  * entries in increasing order, and the buckets' starts frame them.
  */
-function expectTableDefinition(seq: Uint8Array, k: number, step: number, bits: number, shift: number, t: { start: Int32Array; entries: Int32Array; check: Uint8Array }, where: string): void {
+function expectTableDefinition(seq: Uint8Array, k: number, step: number, bits: number, shift: number, t: { start: Int32Array; entries: Int32Array; check: Uint8Array; bloom: Uint16Array }, where: string): void {
   const n = seq.length < k ? 0 : Math.floor((seq.length - k) / step) + 1;
   const buckets: number[][] = Array.from({ length: 2 ** bits }, () => []);
   // The check byte: bits shift-8 .. shift-1 of the full hash, zeros below bit 0.
@@ -75,14 +75,19 @@ function expectTableDefinition(seq: Uint8Array, k: number, step: number, bits: n
   }
   expect(t.start.length, `start length ${where}`).toBe(2 ** bits + 1);
   expect(t.entries.length, `entries ${where}`).toBe(n);
+  expect(t.bloom.length, `bloom length ${where}`).toBe(2 ** bits);
   let at = 0;
   for (let h = 0; h < buckets.length; h++) {
     if (t.start[h] !== at) throw new Error(`start[${h}] ${t.start[h]}, want ${at} (${where})`);
+    // The bucket's halfword: bit c % 16 for each check byte c of its entries, nothing else.
+    let bloom = 0;
     for (const e of buckets[h]!) {
       if (t.entries[at] !== e) throw new Error(`entries[${at}] ${t.entries[at]}, want ${e} (${where})`);
       if (t.check[at] !== checks.get(e)) throw new Error(`check[${at}] ${t.check[at]}, want ${checks.get(e)} (${where})`);
+      bloom |= 2 ** (checks.get(e)! % 16);
       at++;
     }
+    if (t.bloom[h] !== bloom) throw new Error(`bloom[${h}] ${t.bloom[h]}, want ${bloom} (${where})`);
   }
   expect(t.start[buckets.length], `last start ${where}`).toBe(n);
 }
@@ -325,6 +330,7 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
             expect(Buffer.compare(new Uint8Array(got.start.buffer), new Uint8Array(want.start.buffer)), `start ${where}`).toBe(0);
             expect(Buffer.compare(new Uint8Array(got.entries.buffer), new Uint8Array(want.entries.buffer)), `entries ${where}`).toBe(0);
             expect(Buffer.compare(got.check, want.check), `check ${where}`).toBe(0);
+            expect(Buffer.compare(new Uint8Array(got.bloom.buffer, got.bloom.byteOffset, got.bloom.byteLength), new Uint8Array(want.bloom.buffer, want.bloom.byteOffset, want.bloom.byteLength)), `bloom ${where}`).toBe(0);
           }
         }
       }
@@ -333,6 +339,7 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
       expect([...a.start]).toEqual([...w.start]);
       expect([...a.entries]).toEqual([...w.entries]);
       expect([...a.check]).toEqual([...w.check]);
+      expect([...a.bloom]).toEqual([...w.bloom]);
     }
   });
 
@@ -364,6 +371,7 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
             expect(Buffer.compare(new Uint8Array(got.start.buffer), new Uint8Array(want.start.buffer)), `start ${where} ${how}`).toBe(0);
             expect(Buffer.compare(new Uint8Array(got.entries.buffer), new Uint8Array(want.entries.buffer)), `entries ${where} ${how}`).toBe(0);
             expect(Buffer.compare(got.check, want.check), `check ${where} ${how}`).toBe(0);
+            expect([...got.bloom].every((x, i) => x === want.bloom[i]) && got.bloom.length === want.bloom.length, `bloom ${where} ${how}`).toBe(true);
           }
         }
       }

@@ -44,11 +44,15 @@ export function buildKgramTable(seq: Uint8Array, k: number, step: number, bits: 
   const next = start.slice(0, buckets);
   const entries = new Int32Array(n);
   const check = new Uint8Array(n);
+  const bloom = new Uint16Array(buckets);
   for (let e = 0; e < n; e++) {
     const full = hashes[e]!;
-    const at = next[full >>> shift]!++;
+    const h = full >>> shift;
+    const at = next[h]!++;
+    const c = checkByte(full, shift);
     entries[at] = e;
-    check[at] = checkByte(full, shift);
+    check[at] = c;
+    bloom[h]! |= 1 << (c & 15);
   }
-  return { start, entries, check };
+  return { start, entries, check, bloom };
 }
