@@ -5,17 +5,10 @@ import { engineInfo } from '../../src/engine/index.js';
 import { Planner } from '../../src/plan/planner.js';
 import { buildTable } from '../../src/index/table.js';
 import { GENERATED_PARAMS, type MatchIndex } from '../../src/index/match-index.js';
-import type { BlockPlan } from '../../src/format/types.js';
-import { prng } from '../helpers/tmp.js';
+import { planFields } from '../helpers/plan.js';
+import { prng, randomBytes } from '../helpers/tmp.js';
 
-function randomBytes(n: number, seed: number): Uint8Array {
-  const r = prng(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = r() & 0xff;
-  return out;
-}
-
-const base = randomBytes(64 * 1024, 3);
+const base = randomBytes(prng(3), 64 * 1024);
 
 function index(): MatchIndex {
   const params = GENERATED_PARAMS;
@@ -49,16 +42,6 @@ function block(seed: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function fields(p: BlockPlan): unknown {
-  const n = p.count;
-  return {
-    count: n,
-    op: Array.from(p.op.subarray(0, n)),
-    off: Array.from(p.off.subarray(0, n)),
-    len: Array.from(p.len.subarray(0, n)),
-    spill: Buffer.from(p.spill).toString('hex'),
-  };
-}
 
 describe('Planner.prepareBlock', () => {
   it('gives the plans planBlock gives when it builds the index itself, for every self-copy setting', async () => {
@@ -70,7 +53,7 @@ describe('Planner.prepareBlock', () => {
         const inline = new Planner(index(), options).planBlock(cold);
         await Planner.prepareBlock(warm);
         const ahead = new Planner(index(), options).planBlock(warm);
-        expect(fields(ahead)).toEqual(fields(inline));
+        expect(planFields(ahead)).toEqual(planFields(inline));
         // The block does copy from its own earlier output, so the index was used.
         const selfStart = base.length;
         let fromSelf = 0;
@@ -89,7 +72,7 @@ describe('Planner.prepareBlock', () => {
     const first = p.planBlock(b);
     await Planner.prepareBlock(b);
     const q = new Planner(index(), { selfMatch: true });
-    expect(fields(q.planBlock(b))).toEqual(fields(first));
+    expect(planFields(q.planBlock(b))).toEqual(planFields(first));
     // A block too short to index: nothing to build, and nothing goes wrong.
     await Planner.prepareBlock(new Uint8Array(3));
   });
