@@ -73,64 +73,9 @@ Napi::Value Deltas(const Napi::CallbackInfo& info, const char* what) {
   return Napi::Uint8Array::New(env, n, PagesArrayBuffer(env, mem, n), 0);
 }
 
-/** Bits 0..count-1 of the result: bit k set when bucket k holds entries (start[k + 1] > start[k]). */
-inline uint32_t OccupancyWordScalar(const int32_t* start, size_t count) {
-  uint32_t x = 0;
-  for (size_t k = 0; k < count; k++) x |= static_cast<uint32_t>(start[k + 1] > start[k]) << k;
-  return x;
-}
-
-#if PFSC_X86
-// Eight buckets at a time: compare start[k + 1] with start[k] and gather the results' sign
-// bits (movemask).
-PFSC_AVX2 void OccupancyAvx2(const int32_t* start, size_t n, uint32_t* bits) {
-  size_t words = n / 32;
-  for (size_t w = 0; w < words; w++) {
-    const int32_t* s = start + w * 32;
-    uint32_t x = 0;
-    for (int part = 0; part < 4; part++) {
-      __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + part * 8));
-      __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + part * 8 + 1));
-      __m256 gt = _mm256_castsi256_ps(_mm256_cmpgt_epi32(hi, lo));
-      x |= static_cast<uint32_t>(_mm256_movemask_ps(gt)) << (part * 8);
-    }
-    bits[w] = x;
-  }
-  if (n % 32 != 0) bits[words] = OccupancyWordScalar(start + words * 32, n % 32);
-}
-#endif
-
 }  // namespace
 
 Napi::Value XorDeltas(const Napi::CallbackInfo& info) { return Deltas<false>(info, "xorDeltas"); }
 Napi::Value AddDeltas(const Napi::CallbackInfo& info) { return Deltas<true>(info, "addDeltas"); }
-
-Napi::Value Occupancy(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Value v = info[0];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    ThrowType(env, "occupancy: the bucket starts must be an Int32Array");
-    return env.Undefined();
-  }
-  Napi::Int32Array start = v.As<Napi::Int32Array>();
-  if (start.ElementLength() < 1) {
-    ThrowRange(env, "occupancy: start must hold at least one word");
-    return env.Undefined();
-  }
-  size_t n = start.ElementLength() - 1;  // buckets
-  Napi::Uint32Array bits = Napi::Uint32Array::New(env, (n + 31) / 32);
-  const int32_t* s = start.Data();
-#if PFSC_X86
-  if (CurrentSimd() != Simd::Scalar) {
-    OccupancyAvx2(s, n, bits.Data());
-    return bits;
-  }
-#endif
-  for (size_t w = 0; w * 32 < n; w++) {
-    size_t count = n - w * 32 < 32 ? n - w * 32 : 32;
-    bits[w] = OccupancyWordScalar(s + w * 32, count);
-  }
-  return bits;
-}
 
 }  // namespace pfsc

@@ -1,4 +1,4 @@
-// The index's delta sequences (xorDeltas, addDeltas) and a k-gram table's occupancy bits.
+// The index's delta sequences (xorDeltas, addDeltas).
 #pragma once
 
 #include <napi.h>
@@ -7,6 +7,5 @@ namespace pfsc {
 
 Napi::Value XorDeltas(const Napi::CallbackInfo& info);
 Napi::Value AddDeltas(const Napi::CallbackInfo& info);
-Napi::Value Occupancy(const Napi::CallbackInfo& info);
 
 }  // namespace pfsc

@@ -53,7 +53,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("matchBackward", Napi::Function::New(env, MatchBackward, "matchBackward"));
   exports.Set("buildKgramTable", Napi::Function::New(env, BuildKgramTable, "buildKgramTable"));
   exports.Set("buildKgramTableAsync", Napi::Function::New(env, BuildKgramTableAsync, "buildKgramTableAsync"));
-  exports.Set("occupancy", Napi::Function::New(env, Occupancy, "occupancy"));
   exports.Set("xorDeltas", Napi::Function::New(env, XorDeltas, "xorDeltas"));
   exports.Set("addDeltas", Napi::Function::New(env, AddDeltas, "addDeltas"));
   exports.Set("executeCopy", Napi::Function::New(env, ExecuteCopy, "executeCopy"));

@@ -46,7 +46,6 @@ function nativeKernels(addon: NativeAddon): Kernels {
     // async: bad arguments reject the promise, as the JS twin's do, instead of throwing.
     buildKgramTableAsync: async (seq: Uint8Array, k: number, step: number, bits: number, shift = 32 - bits, threads?: number) =>
       addon.buildKgramTableAsync(seq, k, step, bits, shift, threads === 1 ? 1 : KGRAM_THREADS_ASYNC),
-    occupancy: addon.occupancy,
     xorDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.xorDeltas(b, start, end),
     addDeltas: (b: Uint8Array, start = 0, end = b.length) => addon.addDeltas(b, start, end),
     executeCopy: addon.executeCopy,

@@ -33,7 +33,6 @@ export interface NativeAddon {
   matchBackward(a: Uint8Array, ai: number, b: Uint8Array, bi: number, max: number): number;
   buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift: number, threads: number): KgramArrays;
   buildKgramTableAsync(seq: Uint8Array, k: number, step: number, bits: number, shift: number, threads: number): Promise<KgramArrays>;
-  occupancy(start: Int32Array): Uint32Array;
   xorDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   addDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   executeCopy(out: Uint8Array, outPos: number, src: Uint8Array, srcPos: number, len: number, op: number, imm: number): void;

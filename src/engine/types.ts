@@ -66,11 +66,6 @@ export interface Kernels {
    * bucketed by hash, lowest position first within a bucket, each with its check byte.
    */
   buildKgramTable(seq: Uint8Array, k: number, step: number, bits: number, shift?: number): KgramArrays;
-  /**
-   * One bit per bucket of a table, set where the bucket holds an entry, that is where
-   * start[h + 1] > start[h] (bit h & 31 of word h >>> 5; start has one word more than buckets).
-   */
-  occupancy(start: Int32Array): Uint32Array;
   /** d[i] = b[start + i] ^ b[start + i + 1]: unchanged by an `xor c` of the bytes. */
   xorDeltas(b: Uint8Array, start: number, end: number): Uint8Array;
   /** d[i] = (b[start + i + 1] - b[start + i]) & 255: unchanged by an `add c` of the bytes. */

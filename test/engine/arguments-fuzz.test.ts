@@ -28,7 +28,6 @@ const ARITY: Record<string, number> = {
   matchForward: 5,
   matchBackward: 5,
   buildKgramTable: 5,
-  occupancy: 1,
   xorDeltas: 3,
   addDeltas: 3,
   executeCopy: 7,

@@ -401,26 +401,6 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('%s kernels', (_name, v
     }
   });
 
-  it('occupancy sets one bit per bucket holding an entry', () => {
-    v.use();
-    const rand = mulberry32(37);
-    for (const n of [0, 1, 31, 32, 33, 64, 100, 1024, 4099]) {
-      for (const density of [0, 0.1, 0.5, 1]) {
-        // Bucket starts for n buckets: each bucket empty or holding 1..3 entries.
-        const sizes = Array.from({ length: n }, () => (rand() < density ? 1 + Math.floor(rand() * 3) : 0));
-        const start = new Int32Array(n + 1);
-        for (let h = 0; h < n; h++) start[h + 1] = start[h]! + sizes[h]!;
-        const bits = k.occupancy(start);
-        expect(bits.length).toBe(Math.ceil(n / 32));
-        for (let h = 0; h < n; h++) {
-          const set = (bits[h >>> 5]! >>> (h & 31)) & 1;
-          if (set !== (sizes[h]! > 0 ? 1 : 0)) throw new Error(`occupancy n=${n} density=${density}: bucket ${h}`);
-        }
-        for (let h = n; h < bits.length * 32; h++) expect((bits[h >>> 5]! >>> (h & 31)) & 1).toBe(0);
-      }
-    }
-  });
-
   it('mapFile gives the file bytes, an empty file, and fs-style errors', () => {
     v.use();
     const dir = mkdtempSync(join(tmpdir(), 'pfsc-map-'));

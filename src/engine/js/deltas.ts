@@ -61,28 +61,3 @@ export function addDeltas(b: Uint8Array, start = 0, end = b.length): Uint8Array 
   for (let i = words * 4; i < n; i++) d[i] = (b[start + i + 1]! - b[start + i]!) & 255;
   return d;
 }
-
-/**
- * One bit per bucket of a k-gram table, set when the bucket holds an entry
- * (start[h + 1] > start[h]): bit h & 31 of word h >>> 5. start has buckets + 1 words.
- */
-export function occupancy(start: Int32Array): Uint32Array {
-  if (!(start instanceof Int32Array)) throw new TypeError('occupancy: the bucket starts must be an Int32Array');
-  if (start.length < 1) throw new RangeError('occupancy: start must hold at least one word');
-  const buckets = start.length - 1;
-  const bits = new Uint32Array(Math.ceil(buckets / 32));
-  const whole = buckets >>> 5;
-  for (let w = 0; w < whole; w++) {
-    let x = 0;
-    const base = w << 5;
-    let lo = start[base]!;
-    for (let k = 0; k < 32; k++) {
-      const hi = start[base + k + 1]!;
-      x |= (hi > lo ? 1 : 0) << k;
-      lo = hi;
-    }
-    bits[w] = x;
-  }
-  for (let h = whole << 5; h < buckets; h++) if (start[h + 1]! > start[h]!) bits[h >>> 5] |= 1 << (h & 31);
-  return bits;
-}

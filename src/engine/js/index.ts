@@ -3,7 +3,7 @@ import type { Kernels } from '../types.js';
 import { allocBytes } from './alloc.js';
 import { countEq } from './count.js';
 import { crc32c, crc32cCombine } from './crc32c.js';
-import { addDeltas, occupancy, xorDeltas } from './deltas.js';
+import { addDeltas, xorDeltas } from './deltas.js';
 import { addDiff, executeCopy } from './copy.js';
 import { fnv1a64 } from './fnv.js';
 import { buildKgramTable } from './kgram.js';
@@ -22,7 +22,6 @@ export const jsKernels: Kernels = Object.freeze({
   matchForward,
   matchBackward,
   buildKgramTable,
-  occupancy,
   xorDeltas,
   addDeltas,
   buildKgramTableAsync: async (seq: Uint8Array, k: number, step: number, bits: number, shift?: number) => buildKgramTable(seq, k, step, bits, shift),
