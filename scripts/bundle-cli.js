@@ -68,11 +68,11 @@ const isPackage = (id) => !id.startsWith('.') && !path.isAbsolute(id) && !id.sta
 const packageOf = (id) => id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/');
 
 /**
- * lmdb's JavaScript and the pure-JavaScript packages it loads, bundled into the command: as
+ * lmdb's JavaScript and the pure-JavaScript packages it loads, bundled into lmdb.cjs: as
  * packages they took 35-45 ms to resolve, compile and run whenever a cache was opened (every
  * build), 15-20 ms bundled and covered by the script's code cache. Their native parts
  * (lmdb's and msgpackr-extract's .node files) stay in node_modules, found as before from the
- * package folders, which LMDB_PATCHES point at instead of at the script's folder.
+ * package folders, which PATCHES point at instead of at the script's folder.
  */
 const LMDB_PACKAGES = ['lmdb', 'msgpackr', 'msgpackr-extract', 'ordered-binary', 'weak-lru-cache', '@harperfast/extended-iterable', 'node-gyp-build-optional-packages', 'detect-libc'];
 const LMDB_SHIM = path.join(DIST, 'src', 'blob', 'lmdb.js');
@@ -80,9 +80,17 @@ const LMDB_SHIM = path.join(DIST, 'src', 'blob', 'lmdb.js');
 /**
  * Source edits of the bundled packages, each checked: a package version that no longer has
  * the text stops the bundle, with the package named, rather than building a command that
- * looks for its native part in the wrong folder.
+ * looks for a native part in the wrong folder or loads a module it need not.
  */
-const LMDB_PATCHES = [
+const PATCHES = [
+  {
+    // commander requires node:child_process when it loads, for subcommands that are separate
+    // executables (pfsc has none). With node:net it pulls in, 3-5 ms of every command's start.
+    file: path.join('commander', 'lib', 'command.js'),
+    from: /const childProcess = require\('node:child_process'\);/,
+    to: "let childProcessModule;\nconst childProcess = { spawn: (...a) => (childProcessModule ??= require('node:child_process')).spawn(...a) };",
+    prologue: '',
+  },
   {
     // lmdb finds its native part (and its compression dictionary) from its own file's path.
     file: path.join('lmdb', 'dist', 'index.cjs'),
@@ -106,6 +114,23 @@ const LMDB_PATCHES = [
     prologue: '',
   },
 ];
+
+/** The rolldown plugin that makes PATCHES' edits, in whichever bundle a patched file lands. */
+function patchesPlugin() {
+  return {
+    name: 'pfsc-patches',
+    transform(code, id) {
+      const patch = PATCHES.find((p) => id.endsWith(path.sep + 'node_modules' + path.sep + p.file));
+      if (patch === undefined) return null;
+      if (!patch.from.test(code)) {
+        throw new Error(`bundle-cli: ${patch.file} no longer has ${patch.from}; update PATCHES for this version`);
+      }
+      patch.from.lastIndex = 0;
+      patch.applied = true;
+      return { code: patch.prologue + code.replace(patch.from, patch.to), map: null };
+    },
+  };
+}
 
 rmSync(OUT, { recursive: true, force: true });
 
@@ -142,22 +167,7 @@ const command = await rolldown({
         return `import * as chevrotain from ${JSON.stringify(chevrotainFile())};\nexport { chevrotain };\n`;
       },
     },
-    {
-      // commander requires node:child_process when it loads, for subcommands that are
-      // separate executables (pfsc has none). That module pulls in node:net: 3-5 ms of every
-      // command's start here. The require is made on first use instead.
-      name: 'pfsc-commander-lazy-child-process',
-      transform(code, id) {
-        if (!id.endsWith(path.join('commander', 'lib', 'command.js'))) return null;
-        const eager = "const childProcess = require('node:child_process');";
-        if (!code.includes(eager)) {
-          console.warn('bundle-cli: commander no longer requires node:child_process as expected; it stays eager');
-          return null;
-        }
-        const lazy = "let childProcessModule;\nconst childProcess = { spawn: (...a) => (childProcessModule ??= require('node:child_process')).spawn(...a) };";
-        return { code: code.replace(eager, lazy), map: null };
-      },
-    },
+    patchesPlugin(),
   ],
 });
 await command.write({ dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true });
@@ -175,27 +185,18 @@ const lmdbScript = await rolldown({
   },
   plugins: [
     {
-      name: 'pfsc-lmdb-patches',
+      name: 'pfsc-lmdb-entry',
       resolveId: (id) => (id === LMDB_ENTRY ? id : null),
       load: (id) => (id === LMDB_ENTRY ? 'module.exports = require("lmdb");\n' : null),
-      transform(code, id) {
-        const patch = LMDB_PATCHES.find((p) => id.endsWith(path.sep + 'node_modules' + path.sep + p.file));
-        if (patch === undefined) return null;
-        if (!patch.from.test(code)) {
-          throw new Error(`bundle-cli: ${patch.file} no longer has ${patch.from}; update LMDB_PATCHES for this version`);
-        }
-        patch.from.lastIndex = 0;
-        patch.applied = true;
-        return { code: patch.prologue + code.replace(patch.from, patch.to), map: null };
-      },
     },
+    patchesPlugin(),
   ],
 });
 await lmdbScript.write({ dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true });
 await lmdbScript.close();
-for (const p of LMDB_PATCHES) {
+for (const p of PATCHES) {
   if (!p.applied) {
-    console.error(`bundle-cli: ${p.file} was not bundled, so its edit was not made; check LMDB_PACKAGES`);
+    console.error(`bundle-cli: ${p.file} was not bundled, so its edit was not made; check PATCHES and LMDB_PACKAGES`);
     process.exit(1);
   }
 }
