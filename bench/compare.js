@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_CORPUS,
   REPO,
@@ -25,6 +24,7 @@ import {
   seconds,
   sha256File,
   table,
+  parseCommandLine,
 } from './lib/common.js';
 
 const HELP = `usage: node bench/compare.js [options]
@@ -49,33 +49,22 @@ const PROCESS_TIMEOUT_MS = 60 * 60 * 1000;
 // ---------------------------------------------------------------------------------------------
 // Options
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      corpus: { type: 'string' },
-      runs: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      only: { type: 'string', multiple: true },
-      skip: { type: 'string', multiple: true },
-      tools: { type: 'string' },
-      json: { type: 'string' },
-      'fresh-home': { type: 'boolean', default: false },
-      'no-install': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  }).values;
-} catch (e) {
-  console.error(`compare: ${e.message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    corpus: { type: 'string' },
+    runs: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
+    skip: { type: 'string', multiple: true },
+    tools: { type: 'string' },
+    json: { type: 'string' },
+    'fresh-home': { type: 'boolean', default: false },
+    'no-install': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+  HELP,
+  'compare',
+);
 const RUNS = args.runs != null ? Number(args.runs) : args.quick ? 1 : 5;
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`compare: --runs must be a positive integer, got ${args.runs}`);

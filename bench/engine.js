@@ -12,8 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { REPO, table } from './lib/common.js';
+import { REPO, table, parseCommandLine } from './lib/common.js';
 
 const HELP = `usage: node bench/engine.js [options]
 
@@ -25,26 +24,15 @@ const HELP = `usage: node bench/engine.js [options]
   --json OUT   write the results to OUT (JSON)
 `;
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      mib: { type: 'string', default: '64' },
-      ref: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  console.error(`bench: ${e.message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    mib: { type: 'string', default: '64' },
+    ref: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+  HELP,
+);
 
 const ENGINE = path.join(REPO, 'dist', 'src', 'engine', 'index.js');
 if (!existsSync(ENGINE)) {

@@ -20,8 +20,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { DEFAULT_CORPUS, REPO, ensureCorpus, listCases, median, table } from './lib/common.js';
+import { DEFAULT_CORPUS, REPO, ensureCorpus, listCases, median, table, parseCommandLine } from './lib/common.js';
 
 const HELP = `usage: node bench/engines.js [options]
 
@@ -32,29 +31,18 @@ const HELP = `usage: node bench/engines.js [options]
   --json OUT     write every number to OUT
 `;
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      corpus: { type: 'string' },
-      warm: { type: 'string', default: 'typescript' },
-      cold: { type: 'string', default: 'vue.global.js' },
-      runs: { type: 'string', default: '9' },
-      json: { type: 'string' },
-      child: { type: 'string' },
-      pbb: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  console.error(`bench: ${e.message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    corpus: { type: 'string' },
+    warm: { type: 'string', default: 'typescript' },
+    cold: { type: 'string', default: 'vue.global.js' },
+    runs: { type: 'string', default: '9' },
+    json: { type: 'string' },
+    child: { type: 'string' },
+    pbb: { type: 'string' },
+  },
+  HELP,
+);
 const RUNS = Math.max(1, Number.parseInt(args.runs, 10) || 9);
 const MB = 1e6;
 

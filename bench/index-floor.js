@@ -13,8 +13,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { REPO, median, table } from './lib/common.js';
+import { REPO, median, table, parseCommandLine } from './lib/common.js';
 
 const HELP = `usage: node bench/index-floor.js [options]
 
@@ -23,25 +22,14 @@ const HELP = `usage: node bench/index-floor.js [options]
   --json OUT   write the results to OUT (JSON)
 `;
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      rounds: { type: 'string', default: '5' },
-      reps: { type: 'string', default: '9' },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  console.error(`bench: ${e.message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    rounds: { type: 'string', default: '5' },
+    reps: { type: 'string', default: '9' },
+    json: { type: 'string' },
+  },
+  HELP,
+);
 const rounds = Number(args.rounds);
 const reps = Number(args.reps);
 if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(reps) || reps < 1) {

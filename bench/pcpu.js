@@ -12,8 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { REPO, median, table } from './lib/common.js';
+import { REPO, median, table, parseCommandLine } from './lib/common.js';
 
 const HELP = `usage: node bench/pcpu.js [options]
 
@@ -25,28 +24,17 @@ const HELP = `usage: node bench/pcpu.js [options]
   --json OUT    write the results to OUT (JSON)
 `;
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      mib: { type: 'string' },
-      reps: { type: 'string' },
-      'out-mib': { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      keep: { type: 'string' },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  console.error(`bench: ${e.message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    mib: { type: 'string' },
+    reps: { type: 'string' },
+    'out-mib': { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    keep: { type: 'string' },
+    json: { type: 'string' },
+  },
+  HELP,
+);
 const MIB = 1 << 20;
 const size = Number(args.mib ?? (args.quick ? 8 : 32)) * MIB;
 const reps = Number(args.reps ?? (args.quick ? 5 : 15));

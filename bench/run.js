@@ -11,8 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { DEFAULT_CORPUS, REPO, ensureCorpus, fmtBytes, listCases, median, sha256File, table } from './lib/common.js';
+import { DEFAULT_CORPUS, REPO, ensureCorpus, fmtBytes, listCases, median, sha256File, table, parseCommandLine } from './lib/common.js';
 
 const HELP = `usage: node bench/run.js [options]
 
@@ -23,27 +22,16 @@ const HELP = `usage: node bench/run.js [options]
   --json OUT     write the results to OUT (JSON)
 `;
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      corpus: { type: 'string' },
-      warm: { type: 'string', default: 'typescript' },
-      cold: { type: 'string', default: 'vue.global.js' },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  console.error(`bench: ${e.message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (args.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    corpus: { type: 'string' },
+    warm: { type: 'string', default: 'typescript' },
+    cold: { type: 'string', default: 'vue.global.js' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+  HELP,
+);
 
 // ---- the public API
 const INDEX = path.join(REPO, 'dist', 'src', 'index.js');

@@ -1,10 +1,11 @@
-// Code shared by bench/compare.js and bench/run.js: locations, the dev corpus, hashing
-// and plain-text tables. Plain ESM, no build step.
+// Code shared by the bench scripts: locations, the dev corpus, hashing, plain-text tables
+// and the command line. Plain ESM, no build step.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 /** Root of the pfsc repository (the folder holding package.json). */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -96,6 +97,26 @@ export function sha256File(file) {
 }
 
 /** Seconds since a process.hrtime.bigint() stamp. */
+/**
+ * The script's options from process.argv (node:util parseArgs, strict, with -h/--help added).
+ * A usage error prints `<who>: <message>` and the help text and exits 2; --help prints the
+ * help text and exits 0.
+ */
+export function parseCommandLine(options, help, who = 'bench') {
+  let values;
+  try {
+    values = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h', default: false } }, strict: true }).values;
+  } catch (e) {
+    console.error(`${who}: ${e.message}\n\n${help}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(help);
+    process.exit(0);
+  }
+  return values;
+}
+
 export function seconds(t0) {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
