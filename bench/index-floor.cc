@@ -4,7 +4,7 @@
 // bench/index-floor.js compiles and runs it next to the addon's buildKgramTable.
 //
 // Each measure is the median of --reps runs and prints one line: name, then ns per entry.
-// The loops are the minimum of each pass: no chains, no cursors past one per partition, no
+// The loops are the least of each pass: no block chains, one cursor per partition, no
 // threads, the input's hashes computed beforehand where a pass does not hash.
 //
 //   c++ -O3 -march=native -o index-floor index-floor.cc && ./index-floor [--reps N]
@@ -202,15 +202,20 @@ int main(int argc, char** argv) {
     sink += static_cast<uint64_t>(entries[n / 2]);
   });
 
-  // 5. Hash chains, the least an index can do per entry (one update of a bucket's head, one
-  //    link written in order): from the hashes, and hashing as it goes.
+  // 5. Hash chains, the least an index can do per entry: one update of a bucket's head and
+  //    one link written in order, the link holding the entry before it in the bucket and
+  //    the entry's check byte (as the bucket-sorted table keeps one). From the hashes,
+  //    hashing as it goes, and hashing 512 at a time before linking them.
   int32_t* head = Alloc<int32_t>(buckets);
-  int32_t* chain = Alloc<int32_t>(n);
+  uint64_t* link = Alloc<uint64_t>(n);
+  auto linkOf = [](int32_t prev, uint32_t fullHash) {
+    return static_cast<uint64_t>(static_cast<uint32_t>(prev)) | (static_cast<uint64_t>((fullHash >> (kShift - 8)) & 255) << 32);
+  };
   Measure("chains", n, [&] {
     std::memset(head, 0xff, buckets * sizeof(int32_t));
     for (size_t e = 0; e < n; e++) {
       uint32_t h = full[e] >> kShift;
-      chain[e] = head[h];
+      link[e] = linkOf(head[h], full[e]);
       head[h] = static_cast<int32_t>(e);
     }
     sink += static_cast<uint64_t>(head[buckets / 2]);
@@ -218,13 +223,13 @@ int main(int argc, char** argv) {
   Measure("chains-hashing", n, [&] {
     std::memset(head, 0xff, buckets * sizeof(int32_t));
     for (size_t e = 0; e < n; e++) {
-      uint32_t h = Hash16(seq.data() + e * kStep) >> kShift;
-      chain[e] = head[h];
+      uint32_t f = Hash16(seq.data() + e * kStep);
+      uint32_t h = f >> kShift;
+      link[e] = linkOf(head[h], f);
       head[h] = static_cast<int32_t>(e);
     }
     sink += static_cast<uint64_t>(head[buckets / 2]);
   });
-
   Measure("chains-blocked", n, [&] {
     // Hashed 512 at a time into a buffer in cache, then linked: the hashes' loop and the
     // heads' updates each run without waiting on the other.
@@ -232,10 +237,11 @@ int main(int argc, char** argv) {
     std::memset(head, 0xff, buckets * sizeof(int32_t));
     for (size_t b = 0; b < n; b += 512) {
       const size_t m = std::min<size_t>(512, n - b);
-      for (size_t i = 0; i < m; i++) block[i] = Hash16(seq.data() + (b + i) * kStep) >> kShift;
+      for (size_t i = 0; i < m; i++) block[i] = Hash16(seq.data() + (b + i) * kStep);
       for (size_t i = 0; i < m; i++) {
-        chain[b + i] = head[block[i]];
-        head[block[i]] = static_cast<int32_t>(b + i);
+        uint32_t h = block[i] >> kShift;
+        link[b + i] = linkOf(head[h], block[i]);
+        head[h] = static_cast<int32_t>(b + i);
       }
     }
     sink += static_cast<uint64_t>(head[buckets / 2]);
@@ -269,8 +275,6 @@ int main(int argc, char** argv) {
     x = x * 1103515245u + 12345u;
     p = full[x % n];
   }
-  uint8_t* linkCheck = Alloc<uint8_t>(n);
-  for (size_t e = 0; e < n; e++) linkCheck[e] = static_cast<uint8_t>(full[e] >> (kShift - 8));
   uint64_t foundSorted = 0;
   uint64_t foundChains = 0;
   Measure("probe-sorted", probes, [&] {
@@ -288,14 +292,42 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < probes; i++) {
       uint32_t b = probe[i] >> kShift;
       uint8_t c = static_cast<uint8_t>(probe[i] >> (kShift - 8));
-      for (int32_t e = head[b]; e >= 0; e = chain[e])
-        if (linkCheck[e] == c) s += static_cast<uint64_t>(e);
+      for (int32_t e = head[b]; e >= 0;) {
+        const uint64_t l = link[e];
+        if (static_cast<uint8_t>(l >> 32) == c) s += static_cast<uint64_t>(e);
+        e = static_cast<int32_t>(static_cast<uint32_t>(l));
+      }
     }
     foundChains = s;
   });
   if (foundSorted != foundChains) {
     std::fprintf(stderr, "index-floor: the two layouts found different entries\n");
     return 1;
+  }
+  // 7. What memory gives one core here: reading 64 MiB, and writing it by streaming stores
+  //    (as the build's passes write their records and results). Printed in GB/s.
+  {
+    const size_t bytes = size_t{64} << 20;
+    uint8_t* buf = Alloc<uint8_t>(bytes);
+    std::vector<double> readMs;
+    std::vector<double> writeMs;
+    for (int r = 0; r < reps; r++) {
+      double t = NowMs();
+      __m128i acc[4] = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128()};
+      for (size_t i = 0; i < bytes; i += 64)
+        for (int q = 0; q < 4; q++) acc[q] = _mm_add_epi64(acc[q], _mm_load_si128(reinterpret_cast<const __m128i*>(buf + i) + q));
+      readMs.push_back(NowMs() - t);
+      for (int q = 0; q < 4; q++) sink += static_cast<uint64_t>(_mm_cvtsi128_si64(acc[q]));
+      t = NowMs();
+      const __m128i v = _mm_set1_epi8(static_cast<char>(r));
+      for (size_t i = 0; i < bytes; i += 16) _mm_stream_si128(reinterpret_cast<__m128i*>(buf + i), v);
+      _mm_sfence();
+      writeMs.push_back(NowMs() - t);
+    }
+    std::sort(readMs.begin(), readMs.end());
+    std::sort(writeMs.begin(), writeMs.end());
+    std::printf("read-GBps %.3f\n", static_cast<double>(bytes) / 1e6 / readMs[readMs.size() / 2]);
+    std::printf("write-GBps %.3f\n", static_cast<double>(bytes) / 1e6 / writeMs[writeMs.size() / 2]);
   }
   std::printf("sink %llu\n", static_cast<unsigned long long>(sink & 1));
   return 0;

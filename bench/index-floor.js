@@ -117,12 +117,21 @@ const rows = ROWS.filter(([key]) => samples.has(key)).map(([key, label, kind]) =
   const ns = median(samples.get(key));
   return [label, ns.toFixed(2), kind === 'build' ? MBps(ns).toFixed(0) : '-'];
 });
+// The bytes a build moves: the input read; the records (8 bytes an entry) written and read;
+// the table written (entry and check byte an entry, start word and halfword a bucket).
+const readGB = median(samples.get('read-GBps') ?? [NaN]);
+const writeGB = median(samples.get('write-GBps') ?? [NaN]);
+const moved = { read: BYTES + 8 * entries, written: 8 * entries + 5 * entries + 6 * 2 ** BITS };
+const memoryMs = (moved.read / readGB + moved.written / writeGB) / 1e6;
 const floor = ['hash', 'partition', 'sort'].map((k) => median(samples.get(k) ?? [NaN])).reduce((a, b) => a + b, 0);
 console.log(`index build floor, ${entries.toLocaleString('en-US')} entries (16 MiB, k ${K} every ${STEP} bytes, 2^${BITS} buckets), medians of ${rounds} rounds`);
 console.log(table([{ title: 'measure' }, { title: 'ns an entry (a probe)', align: 'r' }, { title: 'MB/s', align: 'r' }], rows));
 console.log(
   `\nhash + partition + sort, each alone: ${floor.toFixed(2)} ns an entry = ${MBps(floor).toFixed(0)} MB/s on one core.` +
-    `\n1 GB/s of bytes indexed at ${STEP} bytes an entry allows ${STEP} ns an entry.`,
+    `\n1 GB/s of bytes indexed at ${STEP} bytes an entry allows ${STEP} ns an entry.` +
+    `\nmemory, one core: reads ${readGB.toFixed(1)} GB/s, streams writes at ${writeGB.toFixed(1)} GB/s; the build's ` +
+    `${((moved.read + moved.written) / 1e6).toFixed(1)} MB of traffic take ${memoryMs.toFixed(1)} ms of that, ` +
+    `${((memoryMs * 1e6) / entries).toFixed(2)} ns an entry.`,
 );
 if (args.json) {
   const report = {
@@ -131,7 +140,9 @@ if (args.json) {
     table: { bytes: BYTES, k: K, step: STEP, bits: BITS, entries },
     rounds,
     reps,
-    nsPerEntry: Object.fromEntries([...samples].map(([k, v]) => [k, { median: median(v), samples: v }])),
+    // ns an entry (a probe), except read-GBps and write-GBps
+    measures: Object.fromEntries([...samples].map(([k, v]) => [k, { median: median(v), samples: v }])),
+    memory: { readGBps: readGB, writeGBps: writeGB, bytesRead: moved.read, bytesWritten: moved.written, ms: memoryMs },
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${args.json}`);
