@@ -16,6 +16,7 @@
         "src/fnv.cc",
         "src/match.cc",
         "src/kgram.cc",
+        "src/lzma2.cc",
         "src/pages.cc",
         "src/copy.cc",
         "src/map_file.cc",

@@ -60,8 +60,10 @@ export {
   type PbbHeader,
   type StreamStats,
   type ByteSource,
+  type SpillDecoders,
 } from './format/index.js';
 export { executeBlock } from './runtime/execute.js';
+export { spillDecoders } from './runtime/spill-decoders.js';
 export { TransformRegistry, type TransformDefinition } from './runtime/plugin-transforms.js';
 export { checkBlobMatches } from './runtime/check.js';
 export { parseProgram } from './runtime/pcpu/program.js';

@@ -8,6 +8,7 @@
 #include "deltas.h"
 #include "fnv.h"
 #include "kgram.h"
+#include "lzma2.h"
 #include "map_file.h"
 #include "match.h"
 #include "read_file.h"
@@ -23,7 +24,7 @@ namespace pfsc {
 namespace {
 
 /** Must equal NATIVE_API in src/engine/load-native.ts. */
-constexpr int kApiVersion = 5;
+constexpr int kApiVersion = 6;
 
 Napi::Value CpuSimdJs(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), SimdName(CpuSimd())); }
 
@@ -34,6 +35,12 @@ Napi::Value SetSimdJs(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   return Napi::String::New(info.Env(), SimdName(SetSimd(level)));
+}
+
+// Opens liblzma on first call, not at load: most commands never decode LZMA2.
+Napi::Value Lzma2VersionJs(const Napi::CallbackInfo& info) {
+  const char* version = Lzma2DecoderVersion();
+  return version != nullptr ? Napi::Value(Napi::String::New(info.Env(), version)) : info.Env().Null();
 }
 
 }  // namespace
@@ -61,6 +68,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readFileAsync", Napi::Function::New(env, ReadFileAsync, "readFileAsync"));
   exports.Set("haveSha256", Napi::Boolean::New(env, HaveSha256()));
   exports.Set("allocBytes", Napi::Function::New(env, AllocBytes, "allocBytes"));
+  exports.Set("lzma2Version", Napi::Function::New(env, Lzma2VersionJs, "lzma2Version"));
+  exports.Set("lzma2Decode", Napi::Function::New(env, Lzma2Decode, "lzma2Decode"));
   return exports;
 }
 

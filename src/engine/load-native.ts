@@ -13,7 +13,7 @@ import type { KgramArrays, SimdLevel } from './types.js';
  * The version of the contract between this code and the addon (function names, argument
  * order, results). An addon built from other sources reports another one and is not used.
  */
-export const NATIVE_API = 5;
+export const NATIVE_API = 6;
 
 /** What the addon exports (native/src/module.cc). */
 export interface NativeAddon {
@@ -43,6 +43,10 @@ export interface NativeAddon {
   /** Whether the addon found SHA-256 in the host's OpenSSL. */
   haveSha256: boolean;
   allocBytes(length: number): Uint8Array;
+  /** The system liblzma's version when the addon can decode LZMA2 with it, else null (native/src/lzma2.h). */
+  lzma2Version(): string | null;
+  /** Raw LZMA2 into out: bytes written, or -1 (more than out holds), -2 (damaged), -3 (no memory). */
+  lzma2Decode(coded: Uint8Array, out: Uint8Array, dictSize: number): number;
 }
 
 export type NativeLoad = { addon: NativeAddon; reason?: undefined } | { addon?: undefined; reason: string };

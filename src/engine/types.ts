@@ -103,6 +103,14 @@ export interface Kernels {
   readFile(path: string, maxBytes: number): Promise<FileContents>;
   /** A zero-filled array of length bytes (native: on huge pages when large, fewer page faults). */
   allocBytes(length: number): Uint8Array;
+  /**
+   * Decodes the raw LZMA2 stream `coded` (dictionary dictSize) into `out`, never past its
+   * end. Returns the bytes written, or -1 when the data holds more than `out`, -2 when it
+   * is damaged, -3 when the decoder's memory was not there. Only the native engine has it,
+   * and only with the system's liblzma (native/src/lzma2.h); without it src/format/lzma2.ts
+   * decodes with lzma-native, the reference.
+   */
+  lzma2Decode?(coded: Uint8Array, out: Uint8Array, dictSize: number): number;
 }
 
 /** What readFile gives: the bytes and their SHA-256 (32 bytes). */
@@ -127,6 +135,11 @@ export interface EngineInfo {
   cpuSimd?: SimdLevel;
   /** The addon's version (the package version it was built from), when it loaded. */
   addonVersion?: string;
+  /**
+   * Who decodes LZMA2: 'liblzma <version>' (the system's, through the addon) or
+   * 'lzma-native' (its bundled liblzma).
+   */
+  lzma2: string;
   /** Why the native engine is not in use, when it is not. */
   reason?: string;
   /**

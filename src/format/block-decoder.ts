@@ -9,7 +9,7 @@ import {
 } from './constants.js';
 import { fail } from './fail.js';
 import { filterSpill, readFilterFields } from './spill-filter.js';
-import { decodeLzma2 } from './lzma2.js';
+import { decodeLzma2, type RawLzma2Decoder } from './lzma2.js';
 import { decodeModeledSegments, type SegmentArrays } from './segment-model.js';
 import { decodeSparse, maxSparseLength } from './sparse.js';
 import { decodeZstd, ZSTD_MAX_DICT } from './zstd.js';
@@ -33,6 +33,12 @@ export interface DictionarySource {
   size: number;
   /** blob[offset, offset + length); fails (PFSC_PBB_CORRUPT) when the range leaves the blob. */
   read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** Decoders a reader may bring for the spill's codings; without one, the reference's. */
+export interface SpillDecoders {
+  /** Raw LZMA2 (the native engine's lzma2Decode); default: lzma-native. */
+  lzma2?: RawLzma2Decoder;
 }
 
 export interface DecodedBlock {
@@ -133,7 +139,8 @@ function limit(name: string, value: number | undefined, max: number): number {
 /**
  * Reads the blocks of a blueprint whose header (already parsed) ends at `headerLength`,
  * yielding one decoded block at a time. Ends after the block that completes the output;
- * checks that the blueprint ends there too.
+ * checks that the blueprint ends there too. `decoders` may replace the reference decoders
+ * of the spill's codings (the bytes are the same; only the speed differs).
  */
 export async function* readBlocks(
   src: ByteSource,
@@ -141,6 +148,7 @@ export async function* readBlocks(
   headerLength: number,
   limits: DecodeLimits = {},
   blob?: DictionarySource,
+  decoders: SpillDecoders = {},
 ): AsyncGenerator<DecodedBlock, void, void> {
   const maxOutput = limit('maxOutputLength', limits.maxOutputLength, MAX_NUMBER - 1);
   const maxBlock = limit('maxBlockOutLength', limits.maxBlockOutLength, MAX_BLOCK_OUT_LENGTH);
@@ -218,14 +226,14 @@ export async function* readBlocks(
       if (coded === 0 || coded >= rawLen) fail('PFSC_PBB_CORRUPT', `${swhere}: coded size ${coded} is not in [1, ${rawLen - 1}] (below the raw length)`);
       if (method === METHOD_LZMA2) {
         const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
-        const raw = decodeLzma2(data, rawLen, swhere);
+        const raw = decodeLzma2(data, rawLen, swhere, decoders.lzma2);
         streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'lzma2' });
         return raw;
       }
       if (method === METHOD_FILTERED) {
         const { filter, ranges } = await readFilterFields((what) => rd.varint(() => `${swhere}: ${what}`), outLength, swhere);
         const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
-        const raw = decodeLzma2(data, rawLen, swhere);
+        const raw = decodeLzma2(data, rawLen, swhere, decoders.lzma2);
         filterSpill(raw, copies!, ranges, filter, done, 'decode');
         streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'filtered', filter: filter.name });
         return raw;

@@ -8,6 +8,7 @@ import { ALL_STREAM_NAMES } from '../format/constants.js';
 import { readHeader } from '../format/header.js';
 import type { ByteSource } from '../format/source.js';
 import { OP_COPY, OP_COPY_ADD, OP_COPY_DIFF, OP_COPY_XOR, OP_LITERAL, type PbbHeader, type StreamStats } from '../format/types.js';
+import { spillDecoders } from './spill-decoders.js';
 
 /** A stretch of output copied from consecutive blob bytes with one op. */
 export interface CopyRun {
@@ -95,7 +96,7 @@ export async function scanBlueprint(src: ByteSource, opts: ScanOptions = {}): Pr
     run = undefined;
   };
   let blocks = 0;
-  for await (const block of readBlocks(src, header, headerLength, opts.limits)) {
+  for await (const block of readBlocks(src, header, headerLength, opts.limits, undefined, spillDecoders())) {
     opts.onBlock?.(block);
     blocks++;
     for (const s of block.streams) {

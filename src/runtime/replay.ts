@@ -14,6 +14,7 @@ import type { ByteSource } from '../format/source.js';
 import { OP_LITERAL, type BlockPlan, type PbbHeader } from '../format/types.js';
 import { checkBlobMatches } from './check.js';
 import { executeBlock } from './execute.js';
+import { spillDecoders } from './spill-decoders.js';
 import { engine } from '../engine/index.js';
 import type { TransformDefinition } from './plugin-transforms.js';
 
@@ -62,7 +63,7 @@ export async function replayToSink(
   const hash = new Digest16();
   let done = 0;
   opts.onProgress?.({ phase: 'replay', done: 0, total });
-  for await (const block of readBlocks(input, header, headerLength, opts.limits, dictionarySource(blob))) {
+  for await (const block of readBlocks(input, header, headerLength, opts.limits, dictionarySource(blob), spillDecoders())) {
     // Zero-filled, on huge pages where the engine can (fewer page faults than a fresh array).
     const out = engine().allocBytes(block.plan.outLength);
     if (blob.prepare) await prepareCopies(blob, block.plan);

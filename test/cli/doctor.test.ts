@@ -26,7 +26,7 @@ describe('pfsc doctor', () => {
 
   it('reports the JavaScript engine and why when PFSC_NO_NATIVE=1', () => {
     const r = doctor([], join(tmp, 'a'), { PFSC_NO_NATIVE: '1' });
-    expect(r.engine).toEqual({ engine: 'js', simd: 'none', reason: 'PFSC_NO_NATIVE is set', sha256: 'js' });
+    expect(r.engine).toEqual({ engine: 'js', simd: 'none', reason: 'PFSC_NO_NATIVE is set', sha256: 'js', lzma2: 'lzma-native' });
     expect(r.node).toBe(process.version);
     expect(r.pfsc).toMatch(/^\d+\.\d+\.\d+/);
     expect(typeof r.zstd).toBe('boolean');
@@ -38,6 +38,7 @@ describe('pfsc doctor', () => {
     expect(['scalar', 'avx2', 'avx512']).toContain(r.engine.simd);
     expect(r.engine.addonVersion).toBe(r.pfsc);
     expect(['native', 'js']).toContain(r.engine.sha256);
+    expect(r.engine.lzma2).toMatch(/^(liblzma \d+\.\d+\.\d+|lzma-native)$/);
     expect(doctor([], join(tmp, 'a'), { PFSC_NATIVE_SIMD: 'scalar' }).engine).toMatchObject({ engine: 'native', simd: 'scalar', cpuSimd: r.engine.simd });
   });
 

@@ -31,6 +31,7 @@ export function renderDoctor(r: DoctorReport): string {
     ['engine', engine],
     ['addon', e.addonVersion ?? 'not loaded'],
     ['file digests', e.sha256 === 'native' ? "SHA-256 on the addon's thread, as files are read (the host Node's OpenSSL)" : 'SHA-256 on the JavaScript thread'],
+    ['lzma2 decoder', e.lzma2 === 'lzma-native' ? 'lzma-native (its bundled liblzma)' : `the system's ${e.lzma2}, through the addon`],
     ['zstd-napi', r.zstd ? 'available' : 'not available (spills are coded with LZMA2 only)'],
     ['cache', cache],
     [`blob (${r.cache.profile})`, r.cache.blobCached ? 'cached' : 'not cached (the next build makes it; or run `pfsc blob build`)'],

@@ -9,6 +9,7 @@ import type { ByteSource } from '../../format/source.js';
 import type { PbbHeader } from '../../format/types.js';
 import { checkBlobMatches } from '../check.js';
 import { dictionarySource, prepareCopies, type ReplayProgress } from '../replay.js';
+import { spillDecoders } from '../spill-decoders.js';
 import type { AccumulatorValue } from './accumulators.js';
 import { LocalLane, type Lanes } from './local-lane.js';
 import type { Program } from './ops.js';
@@ -79,7 +80,7 @@ export async function execPass(opts: ExecPassOptions): Promise<ExecPass> {
     let done = 0;
     const t0 = performance.now();
     opts.onProgress?.({ phase: 'exec', done: 0, total });
-    for await (const block of readBlocks(input, header, headerLength, opts.limits, timedDictionary(blob, excluded))) {
+    for await (const block of readBlocks(input, header, headerLength, opts.limits, timedDictionary(blob, excluded), spillDecoders())) {
       if (blob.prepare) {
         const p0 = performance.now();
         await prepareCopies(blob, block.plan);

@@ -1,0 +1,23 @@
+// Raw LZMA2 decoding with the system's liblzma (liblzma.so.5, opened at run time), which
+// decodes about 1.6x as fast as the liblzma 5.2.3 that lzma-native bundles. Without it (no
+// lzma.h at build time, no liblzma.so.5 at run time) the addon exports no decoder and pfsc
+// decodes with lzma-native (src/format/lzma2.ts), the reference.
+#pragma once
+
+#include <napi.h>
+
+namespace pfsc {
+
+/** The liblzma version string when the decoder is there, else nullptr. */
+const char* Lzma2DecoderVersion();
+
+/**
+ * lzma2Decode(coded, out, dictSize): decodes the raw LZMA2 stream `coded` into `out`, which
+ * it must fill exactly or not overrun. Returns the bytes written (>= 0), or
+ *   -1 when the data decodes to more than out holds,
+ *   -2 when the data is damaged (or ends before its end marker),
+ *   -3 when liblzma could not allocate its dictionary.
+ */
+Napi::Value Lzma2Decode(const Napi::CallbackInfo& info);
+
+}  // namespace pfsc

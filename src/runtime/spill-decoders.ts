@@ -1,0 +1,11 @@
+/**
+ * The spill decoders a reader of blueprints uses: the engine's where it has one (the native
+ * engine's LZMA2 decoder, with the system's liblzma), else the format's reference ones.
+ */
+import { engine } from '../engine/index.js';
+import type { SpillDecoders } from '../format/block-decoder.js';
+
+export function spillDecoders(): SpillDecoders {
+  const lzma2 = engine().lzma2Decode;
+  return lzma2 !== undefined ? { lzma2 } : {};
+}
