@@ -60,7 +60,8 @@ export {
   type PbbHeader,
   type StreamStats,
   type ByteSource,
-  type SpillDecoders,
+  type ReadBlocksOptions,
+  type BlockSegments,
 } from './format/index.js';
 export { executeBlock } from './runtime/execute.js';
 export { spillDecoders } from './runtime/spill-decoders.js';

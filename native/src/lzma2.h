@@ -12,12 +12,15 @@ namespace pfsc {
 const char* Lzma2DecoderVersion();
 
 /**
- * lzma2Decode(coded, out, dictSize): decodes the raw LZMA2 stream `coded` into `out`, which
- * it must fill exactly or not overrun. Returns the bytes written (>= 0), or
+ * lzma2DecodeAsync(coded, out, dictSize): decodes the raw LZMA2 stream `coded` into `out`
+ * on libuv's pool (an AsyncWorker that touches no JavaScript value), never past out's end.
+ * Neither array may change until the promise settles. Resolves to the bytes written (>= 0),
+ * or
  *   -1 when the data decodes to more than out holds,
- *   -2 when the data is damaged (or ends before its end marker),
+ *   -2 when the data is damaged (or ends before its end marker, or has bytes after it),
  *   -3 when liblzma could not allocate its dictionary.
+ * Bad arguments throw at once.
  */
-Napi::Value Lzma2Decode(const Napi::CallbackInfo& info);
+Napi::Value Lzma2DecodeAsync(const Napi::CallbackInfo& info);
 
 }  // namespace pfsc

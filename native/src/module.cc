@@ -69,7 +69,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("haveSha256", Napi::Boolean::New(env, HaveSha256()));
   exports.Set("allocBytes", Napi::Function::New(env, AllocBytes, "allocBytes"));
   exports.Set("lzma2Version", Napi::Function::New(env, Lzma2VersionJs, "lzma2Version"));
-  exports.Set("lzma2Decode", Napi::Function::New(env, Lzma2Decode, "lzma2Decode"));
+  exports.Set("lzma2DecodeAsync", Napi::Function::New(env, Lzma2DecodeAsync, "lzma2DecodeAsync"));
   return exports;
 }
 

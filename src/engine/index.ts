@@ -57,7 +57,10 @@ function nativeKernels(addon: NativeAddon): Kernels {
     },
     allocBytes: addon.allocBytes,
     // The addon opens the system's liblzma on this first question (about 0.2 ms).
-    ...(addon.lzma2Version() !== null ? { lzma2Decode: addon.lzma2Decode } : {}),
+    // async: bad arguments reject the promise instead of throwing.
+    ...(addon.lzma2Version() !== null
+      ? { lzma2DecodeAsync: async (coded: Uint8Array, out: Uint8Array, dictSize: number) => addon.lzma2DecodeAsync(coded, out, dictSize) }
+      : {}),
   });
 }
 

@@ -45,8 +45,8 @@ export interface NativeAddon {
   allocBytes(length: number): Uint8Array;
   /** The system liblzma's version when the addon can decode LZMA2 with it, else null (native/src/lzma2.h). */
   lzma2Version(): string | null;
-  /** Raw LZMA2 into out: bytes written, or -1 (more than out holds), -2 (damaged), -3 (no memory). */
-  lzma2Decode(coded: Uint8Array, out: Uint8Array, dictSize: number): number;
+  /** Raw LZMA2 into out on libuv's pool: bytes written, or -1 (more than out holds), -2 (damaged), -3 (no memory). */
+  lzma2DecodeAsync(coded: Uint8Array, out: Uint8Array, dictSize: number): Promise<number>;
 }
 
 export type NativeLoad = { addon: NativeAddon; reason?: undefined } | { addon?: undefined; reason: string };

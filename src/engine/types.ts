@@ -104,13 +104,14 @@ export interface Kernels {
   /** A zero-filled array of length bytes (native: on huge pages when large, fewer page faults). */
   allocBytes(length: number): Uint8Array;
   /**
-   * Decodes the raw LZMA2 stream `coded` (dictionary dictSize) into `out`, never past its
-   * end. Returns the bytes written, or -1 when the data holds more than `out`, -2 when it
-   * is damaged, -3 when the decoder's memory was not there. Only the native engine has it,
-   * and only with the system's liblzma (native/src/lzma2.h); without it src/format/lzma2.ts
-   * decodes with lzma-native, the reference.
+   * Decodes the raw LZMA2 stream `coded` (dictionary dictSize) into `out` off the
+   * JavaScript thread, never past out's end; neither array may change until the promise
+   * settles. Resolves to the bytes written, or -1 when the data holds more than `out`, -2
+   * when it is damaged, -3 when the decoder's memory was not there. Only the native engine
+   * has it, and only with the system's liblzma (native/src/lzma2.h); without it
+   * src/format/lzma2.ts decodes with lzma-native, the reference.
    */
-  lzma2Decode?(coded: Uint8Array, out: Uint8Array, dictSize: number): number;
+  lzma2DecodeAsync?(coded: Uint8Array, out: Uint8Array, dictSize: number): Promise<number>;
 }
 
 /** What readFile gives: the bytes and their SHA-256 (32 bytes). */

@@ -9,7 +9,7 @@ import {
 } from './constants.js';
 import { fail } from './fail.js';
 import { filterSpill, readFilterFields } from './spill-filter.js';
-import { decodeLzma2, type RawLzma2Decoder } from './lzma2.js';
+import { decodeLzma2Async, type RawLzma2Decoder } from './lzma2.js';
 import { decodeModeledSegments, type SegmentArrays } from './segment-model.js';
 import { decodeSparse, maxSparseLength } from './sparse.js';
 import { decodeZstd, ZSTD_MAX_DICT } from './zstd.js';
@@ -35,11 +35,20 @@ export interface DictionarySource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** Decoders a reader may bring for the spill's codings; without one, the reference's. */
-export interface SpillDecoders {
-  /** Raw LZMA2 (the native engine's lzma2Decode); default: lzma-native. */
+/** What a reader may bring to readBlocks. */
+export interface ReadBlocksOptions {
+  /** Raw LZMA2 for the spill (the native engine's lzma2DecodeAsync); default: lzma-native. */
   lzma2?: RawLzma2Decoder;
+  /**
+   * Called with a block's segments once they are read, before its spill is: a replay starts
+   * loading the blob's ranges the copies read while the spill decodes (off the JavaScript
+   * thread with an asynchronous decoder).
+   */
+  onSegments?(segments: BlockSegments, block: number): void;
 }
+
+/** A block's segments without its spill: what the copies read. */
+export type BlockSegments = Pick<BlockPlan, 'outLength' | 'count' | 'op' | 'len' | 'off'>;
 
 export interface DecodedBlock {
   /** The block's segments, offsets absolute; off is 0 for literals, imm is 0 for ops without one. */
@@ -139,8 +148,8 @@ function limit(name: string, value: number | undefined, max: number): number {
 /**
  * Reads the blocks of a blueprint whose header (already parsed) ends at `headerLength`,
  * yielding one decoded block at a time. Ends after the block that completes the output;
- * checks that the blueprint ends there too. `decoders` may replace the reference decoders
- * of the spill's codings (the bytes are the same; only the speed differs).
+ * checks that the blueprint ends there too. `options` may bring a faster decoder for the
+ * spill (the bytes are the same) and a hook that sees each block's segments first.
  */
 export async function* readBlocks(
   src: ByteSource,
@@ -148,7 +157,7 @@ export async function* readBlocks(
   headerLength: number,
   limits: DecodeLimits = {},
   blob?: DictionarySource,
-  decoders: SpillDecoders = {},
+  options: ReadBlocksOptions = {},
 ): AsyncGenerator<DecodedBlock, void, void> {
   const maxOutput = limit('maxOutputLength', limits.maxOutputLength, MAX_NUMBER - 1);
   const maxBlock = limit('maxBlockOutLength', limits.maxBlockOutLength, MAX_BLOCK_OUT_LENGTH);
@@ -197,7 +206,13 @@ export async function* readBlocks(
      * Reads stream s, whose raw length must lie in [minRaw, maxRaw]. `copies` (for the spill)
      * are the block's segments, which place a Zstandard dictionary.
      */
-    const readStream = async (s: number, minRaw: number, maxRaw: number, copies?: SegmentsForDictionary): Promise<Uint8Array> => {
+    const readStream = async (
+      s: number,
+      minRaw: number,
+      maxRaw: number,
+      copies?: SegmentsForDictionary,
+      decoding?: () => void,
+    ): Promise<Uint8Array> => {
       const name = STREAM_NAMES[s]!;
       const at = rd.pos;
       const swhere = `${where}, ${name} stream at byte ${at}`;
@@ -226,14 +241,14 @@ export async function* readBlocks(
       if (coded === 0 || coded >= rawLen) fail('PFSC_PBB_CORRUPT', `${swhere}: coded size ${coded} is not in [1, ${rawLen - 1}] (below the raw length)`);
       if (method === METHOD_LZMA2) {
         const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
-        const raw = decodeLzma2(data, rawLen, swhere, decoders.lzma2);
+        const raw = await decodeLzma2Async(data, rawLen, swhere, options.lzma2, decoding);
         streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'lzma2' });
         return raw;
       }
       if (method === METHOD_FILTERED) {
         const { filter, ranges } = await readFilterFields((what) => rd.varint(() => `${swhere}: ${what}`), outLength, swhere);
         const data = await rd.bytes(coded, () => `${swhere}: LZMA2 data`);
-        const raw = decodeLzma2(data, rawLen, swhere, decoders.lzma2);
+        const raw = await decodeLzma2Async(data, rawLen, swhere, options.lzma2, decoding);
         filterSpill(raw, copies!, ranges, filter, done, 'decode');
         streams.push({ name, rawBytes: rawLen, codedBytes: rd.pos - at, coding: 'filtered', filter: filter.name });
         return raw;
@@ -362,7 +377,16 @@ export async function* readBlocks(
     if (extended && !seg.op.subarray(0, count).some(isExtendedOp)) {
       fail('PFSC_PBB_CORRUPT', `${where}: the block coding says extended ops (bit 2), but no segment uses one`);
     }
-    const spill = await readStream(4, seg.literalBytes, seg.literalBytes, seg);
+    // onSegments runs once the spill's decoder is off the JavaScript thread (where it goes
+    // there), so the hook's own work overlaps the decode instead of delaying it; else after.
+    let told = false;
+    const tell = (): void => {
+      if (told) return;
+      told = true;
+      options.onSegments?.({ outLength, count, op: seg.op, len: seg.len, off: seg.off }, b);
+    };
+    const spill = await readStream(4, seg.literalBytes, seg.literalBytes, seg, tell);
+    tell();
     // The Diffs stream is there exactly when the block has COPY_DIFF segments.
     const diffs = seg.diffBytes > 0
       ? decodeSparse(await readStream(5, 0, maxSparseLength(seg.diffBytes)), seg.diffBytes, `${where}, diffs stream`)

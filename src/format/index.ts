@@ -13,7 +13,7 @@ export {
   BlockEncoder, chooseSpillDictionary, SPILL_DICT_BUDGET, type BlobBytes, type BlockCodingChoice, type BlockEncoderOptions,
   type EncodedBlock, type SpillDictionary,
 } from './block-encoder.js';
-export { readBlocks, lastCopyEnd, type DecodeLimits, type DecodedBlock, type DictionarySource, type SpillDecoders } from './block-decoder.js';
+export { readBlocks, lastCopyEnd, type DecodeLimits, type DecodedBlock, type DictionarySource, type ReadBlocksOptions, type BlockSegments } from './block-decoder.js';
 export { zstdAvailable } from './zstd.js';
 export { MAX_FILTER_RANGES, chooseBlockFilter, filterSpill, type BlockFilter, type FilterRange, type FilterRegion } from './spill-filter.js';
 export { bufferByteSource, fileByteSource, type ByteSource, type FileByteSource } from './source.js';

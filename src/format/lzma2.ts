@@ -286,23 +286,53 @@ const DECODE_PIECE = 16 * 1024;
 
 /**
  * A raw LZMA2 decoder other than lzma-native's (the native engine's, with the system's
- * liblzma): decodes `coded` into `out`, never past its end, and returns the bytes written,
- * or -1 when the data holds more than `out`, -2 when it is damaged, -3 when its memory was
- * not there. LZMA2's decoding is fully specified, so any correct decoder gives the same bytes.
+ * liblzma, on libuv's pool): decodes `coded` into `out`, never past its end, and resolves
+ * to the bytes written, or -1 when the data holds more than `out`, -2 when it is damaged,
+ * -3 when its memory was not there. LZMA2's decoding is fully specified, so any correct
+ * decoder gives the same bytes.
  */
-export type RawLzma2Decoder = (coded: Uint8Array, out: Uint8Array, dictSize: number) => number;
+export type RawLzma2Decoder = (coded: Uint8Array, out: Uint8Array, dictSize: number) => Promise<number>;
 
-/**
- * Decompresses raw LZMA2 data that must produce exactly `rawLen` bytes, with `decoder` when
- * given, else lzma-native. Throws PFSC_PBB_CORRUPT (naming `where`) on any inconsistency.
- * Never allocates more than `rawLen` bytes for the result.
- */
-export function decodeLzma2(coded: Uint8Array, rawLen: number, where: string, decoder?: RawLzma2Decoder): Uint8Array {
+/** Checks that the chunks of `coded` hold exactly `rawLen` bytes. */
+function checkChunks(coded: Uint8Array, rawLen: number, where: string): void {
   const declared = lzma2UnpackedSize(coded, where);
   if (declared !== rawLen) {
     fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 chunks hold ${declared} bytes but the stream declares ${rawLen}`);
   }
-  if (decoder !== undefined) return decodeWith(decoder, coded, rawLen, where);
+}
+
+/**
+ * decodeLzma2, with `decoder` when given (off the JavaScript thread), else lzma-native: the
+ * same bytes and the same error codes. `started` is called once the decoder runs, before
+ * its result is awaited (not with lzma-native, which runs on this thread).
+ */
+export async function decodeLzma2Async(
+  coded: Uint8Array,
+  rawLen: number,
+  where: string,
+  decoder?: RawLzma2Decoder,
+  started?: () => void,
+): Promise<Uint8Array> {
+  if (decoder === undefined) return decodeLzma2(coded, rawLen, where);
+  checkChunks(coded, rawLen, where);
+  const out = new Uint8Array(rawLen);
+  const running = decoder(coded, out, lzma2DictSize(rawLen));
+  started?.();
+  const produced = await running;
+  if (produced === -1) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to more than the declared ${rawLen} bytes`);
+  if (produced === -2) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is damaged (Data is corrupt)`);
+  if (produced === -3) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is not decoded (liblzma: no memory for its ${lzma2DictSize(rawLen)}-byte dictionary)`);
+  if (produced !== rawLen) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to ${produced} bytes, ${rawLen} declared`);
+  return out;
+}
+
+/**
+ * Decompresses raw LZMA2 data that must produce exactly `rawLen` bytes, with lzma-native.
+ * Throws PFSC_PBB_CORRUPT (naming `where`) on any inconsistency. Never allocates more than
+ * `rawLen` bytes for the result.
+ */
+export function decodeLzma2(coded: Uint8Array, rawLen: number, where: string): Uint8Array {
+  checkChunks(coded, rawLen, where);
   const out = new Uint8Array(rawLen);
   let produced = 0;
   let overflow = false;
@@ -332,16 +362,6 @@ export function decodeLzma2(coded: Uint8Array, rawLen: number, where: string, de
   }
   if (overflow) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to more than the declared ${rawLen} bytes`);
   if (error) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is damaged (${(error as Error).message})`, error);
-  if (produced !== rawLen) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to ${produced} bytes, ${rawLen} declared`);
-  return out;
-}
-
-function decodeWith(decoder: RawLzma2Decoder, coded: Uint8Array, rawLen: number, where: string): Uint8Array {
-  const out = new Uint8Array(rawLen);
-  const produced = decoder(coded, out, lzma2DictSize(rawLen));
-  if (produced === -1) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to more than the declared ${rawLen} bytes`);
-  if (produced === -2) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is damaged (Data is corrupt)`);
-  if (produced === -3) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is not decoded (liblzma: no memory for its ${lzma2DictSize(rawLen)}-byte dictionary)`);
   if (produced !== rawLen) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to ${produced} bytes, ${rawLen} declared`);
   return out;
 }

@@ -8,10 +8,10 @@ import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/prom
 import { basename, dirname, join } from 'node:path';
 import type { Blob } from '../blob/types.js';
 import { PfscError, toPfscError } from '../errors.js';
-import { readBlocks, type DecodeLimits, type DictionarySource } from '../format/block-decoder.js';
+import { readBlocks, type BlockSegments, type DecodeLimits, type DictionarySource } from '../format/block-decoder.js';
 import { Digest16, bytesEqual, toHex } from '../format/digest.js';
 import type { ByteSource } from '../format/source.js';
-import { OP_LITERAL, type BlockPlan, type PbbHeader } from '../format/types.js';
+import { OP_LITERAL, type PbbHeader } from '../format/types.js';
 import { checkBlobMatches } from './check.js';
 import { executeBlock } from './execute.js';
 import { spillDecoders } from './spill-decoders.js';
@@ -63,10 +63,20 @@ export async function replayToSink(
   const hash = new Digest16();
   let done = 0;
   opts.onProgress?.({ phase: 'replay', done: 0, total });
-  for await (const block of readBlocks(input, header, headerLength, opts.limits, dictionarySource(blob), spillDecoders())) {
+  // The blob's ranges a block copies from start loading once its segments are read, while
+  // its spill decodes (a cold replay's base loads meanwhile); awaited before it executes.
+  let prepared: Promise<void> | undefined;
+  const onSegments = blob.prepare
+    ? (segments: BlockSegments): void => {
+        prepared = prepareCopies(blob, segments);
+        prepared.catch(() => {}); // awaited below; a decode error may come first
+      }
+    : undefined;
+  for await (const block of readBlocks(input, header, headerLength, opts.limits, dictionarySource(blob), { ...spillDecoders(), onSegments })) {
     // Zero-filled, on huge pages where the engine can (fewer page faults than a fresh array).
     const out = engine().allocBytes(block.plan.outLength);
-    if (blob.prepare) await prepareCopies(blob, block.plan);
+    await prepared;
+    prepared = undefined;
     executeBlock(block.plan, blob, out, { block: block.index, outputStart: block.outputStart, transforms: opts.transforms });
     // The sink's write (a file's, on libuv's pool) goes on while the block is hashed.
     const written = opts.write(out);
@@ -161,7 +171,7 @@ export function dictionarySource(blob: Blob): DictionarySource {
 }
 
 /** Asks a blob that loads parts on demand for the span this block's copies read. */
-export async function prepareCopies(blob: Blob, plan: BlockPlan): Promise<void> {
+export async function prepareCopies(blob: Blob, plan: BlockSegments): Promise<void> {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < plan.count; i++) {

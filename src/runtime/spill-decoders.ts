@@ -3,9 +3,9 @@
  * engine's LZMA2 decoder, with the system's liblzma), else the format's reference ones.
  */
 import { engine } from '../engine/index.js';
-import type { SpillDecoders } from '../format/block-decoder.js';
+import type { ReadBlocksOptions } from '../format/block-decoder.js';
 
-export function spillDecoders(): SpillDecoders {
-  const lzma2 = engine().lzma2Decode;
+export function spillDecoders(): Pick<ReadBlocksOptions, 'lzma2'> {
+  const lzma2 = engine().lzma2DecodeAsync;
   return lzma2 !== undefined ? { lzma2 } : {};
 }
