@@ -377,8 +377,9 @@ export async function* readBlocks(
     if (extended && !seg.op.subarray(0, count).some(isExtendedOp)) {
       fail('PFSC_PBB_CORRUPT', `${where}: the block coding says extended ops (bit 2), but no segment uses one`);
     }
-    // onSegments runs once the spill's decoder is off the JavaScript thread (where it goes
-    // there), so the hook's own work overlaps the decode instead of delaying it; else after.
+    // onSegments runs as soon as the spill's decoder has started on another thread, so the
+    // hook's own work overlaps the decode instead of delaying it. With a decoder on this
+    // thread, or a spill that needs none, it runs after the spill is read.
     let told = false;
     const tell = (): void => {
       if (told) return;
