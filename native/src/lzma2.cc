@@ -51,18 +51,6 @@ const Liblzma& GetLiblzma() {
 }
 #endif
 
-}  // namespace
-
-const char* Lzma2DecoderVersion() {
-#ifdef PFSC_LZMA_H
-  return GetLiblzma().version;
-#else
-  return nullptr;
-#endif
-}
-
-namespace {
-
 constexpr int kOverflow = -1;
 constexpr int kDamaged = -2;
 constexpr int kNoMemory = -3;
@@ -125,6 +113,14 @@ class Lzma2Worker : public Napi::AsyncWorker {
 #endif
 
 }  // namespace
+
+const char* Lzma2DecoderVersion() {
+#ifdef PFSC_LZMA_H
+  return GetLiblzma().version;
+#else
+  return nullptr;
+#endif
+}
 
 Napi::Value Lzma2DecodeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

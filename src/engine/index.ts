@@ -84,6 +84,7 @@ function choose(): Chosen {
   const addon = loaded.addon;
   const cap = process.env.PFSC_NATIVE_SIMD;
   const simd = cap !== undefined && (SIMD_LEVELS as readonly string[]).includes(cap) ? addon.setSimd(cap as SimdLevel) : addon.setSimd('avx512');
+  const lzma = addon.lzma2Version();
   return {
     kernels: nativeKernels(addon),
     info: {
@@ -92,7 +93,7 @@ function choose(): Chosen {
       cpuSimd: addon.cpuSimd(),
       addonVersion: addon.version,
       sha256: addon.haveSha256 ? 'native' : 'js',
-      lzma2: addon.lzma2Version() !== null ? `liblzma ${addon.lzma2Version()}` : 'lzma-native',
+      lzma2: lzma !== null ? `liblzma ${lzma}` : 'lzma-native',
     },
     addon,
   };

@@ -293,6 +293,16 @@ const DECODE_PIECE = 16 * 1024;
  */
 export type RawLzma2Decoder = (coded: Uint8Array, out: Uint8Array, dictSize: number) => Promise<number>;
 
+/** The data holds more than the stream declares (either decoder). */
+function failOverflow(rawLen: number, where: string): never {
+  return fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to more than the declared ${rawLen} bytes`);
+}
+
+/** Fails unless the decoder produced exactly the declared bytes (either decoder). */
+function checkProduced(produced: number, rawLen: number, where: string): void {
+  if (produced !== rawLen) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to ${produced} bytes, ${rawLen} declared`);
+}
+
 /** Checks that the chunks of `coded` hold exactly `rawLen` bytes. */
 function checkChunks(coded: Uint8Array, rawLen: number, where: string): void {
   const declared = lzma2UnpackedSize(coded, where);
@@ -319,10 +329,10 @@ export async function decodeLzma2Async(
   const running = decoder(coded, out, lzma2DictSize(rawLen));
   started?.();
   const produced = await running;
-  if (produced === -1) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to more than the declared ${rawLen} bytes`);
+  if (produced === -1) failOverflow(rawLen, where);
   if (produced === -2) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is damaged (Data is corrupt)`);
   if (produced === -3) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is not decoded (liblzma: no memory for its ${lzma2DictSize(rawLen)}-byte dictionary)`);
-  if (produced !== rawLen) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to ${produced} bytes, ${rawLen} declared`);
+  checkProduced(produced, rawLen, where);
   return out;
 }
 
@@ -360,8 +370,8 @@ export function decodeLzma2(coded: Uint8Array, rawLen: number, where: string): U
   } finally {
     s.resetUnderlying();
   }
-  if (overflow) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to more than the declared ${rawLen} bytes`);
+  if (overflow) failOverflow(rawLen, where);
   if (error) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data is damaged (${(error as Error).message})`, error);
-  if (produced !== rawLen) fail('PFSC_PBB_CORRUPT', `${where}: LZMA2 data decodes to ${produced} bytes, ${rawLen} declared`);
+  checkProduced(produced, rawLen, where);
   return out;
 }
